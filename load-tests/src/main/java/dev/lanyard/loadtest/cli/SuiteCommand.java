@@ -1,0 +1,142 @@
+package dev.lanyard.loadtest.cli;
+
+import dev.lanyard.loadtest.engine.LoadGenerator;
+import dev.lanyard.loadtest.engine.LoadResult;
+import dev.lanyard.loadtest.engine.LoadSpec;
+import dev.lanyard.loadtest.report.ConsoleTable;
+import dev.lanyard.loadtest.report.HtmlReport;
+import dev.lanyard.loadtest.report.JavaRuntime;
+import dev.lanyard.loadtest.report.JsonReport;
+import dev.lanyard.loadtest.report.MachineInfo;
+import dev.lanyard.loadtest.report.RunReport;
+import dev.lanyard.loadtest.report.ServerInfo;
+import dev.lanyard.loadtest.scenario.AdminApi;
+import dev.lanyard.loadtest.scenario.HealthLiveScenario;
+import dev.lanyard.loadtest.scenario.RequestPlan;
+import dev.lanyard.loadtest.scenario.Scenario;
+import dev.lanyard.loadtest.scenario.ScenarioContext;
+import dev.lanyard.loadtest.scenario.Scenarios;
+import dev.lanyard.loadtest.server.ServerLaunch;
+import dev.lanyard.loadtest.server.ServerProcess;
+import io.vertx.core.Vertx;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * Starts a server, measures each scenario against it, writes the reports and stops the server. Scenarios run
+ * one after another against the same server so that the baseline and the others share the same conditions.
+ */
+@Command(name = "suite", mixinStandardHelpOptions = true,
+        description = "Start the server as a child process, run the scenarios, write results.json and report.html.")
+public final class SuiteCommand implements Callable<Integer> {
+
+    @Option(names = "--server-jar", required = true, description = "The server's runnable jar.")
+    Path serverJar;
+
+    @Option(names = "--java", defaultValue = "java", description = "Java executable for the server. Default: ${DEFAULT-VALUE}")
+    String java;
+
+    @Option(names = "--server-jvm-arg", description = "Extra JVM argument for the server (repeatable).")
+    List<String> serverJvmArgs = new ArrayList<>();
+
+    @Option(names = "--scenarios", split = ",", defaultValue = "health-live,agent-get",
+            description = "Comma-separated scenario names; health-live is added first when missing. Default: ${DEFAULT-VALUE}")
+    List<String> scenarios;
+
+    @Option(names = "--out", defaultValue = "load-tests/target/results", description = "Output directory. Default: ${DEFAULT-VALUE}")
+    Path out;
+
+    @Option(names = "--ready-timeout", defaultValue = "180s", converter = DurationConverter.class,
+            description = "How long the server may take to answer /health/ready with 200. Default: ${DEFAULT-VALUE}")
+    Duration readyTimeout;
+
+    @Option(names = "--keep-data", description = "Keep the server's temporary data directory.")
+    boolean keepData;
+
+    @Mixin
+    LoadOptions load;
+
+    /** Runs a launch prepared elsewhere; tests use it to start a stand-in server. */
+    ServerLaunch launchOverride;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Scenario> toRun = Scenarios.resolve(scenarios);
+        LoadSpec spec = load.toSpec();
+        Files.createDirectories(out);
+        ServerLaunch launch = launchOverride;
+        JavaRuntime serverJava;
+        if (launch == null) {
+            if (!Files.isRegularFile(serverJar)) {
+                throw new IllegalArgumentException("server jar not found: " + serverJar
+                        + " (build it: mvn -q -o -pl policies,server -DskipTests package)");
+            }
+            serverJava = JavaRuntime.probe(java);
+            launch = ServerProcess.forJar(java, serverJar, serverJvmArgs, out.resolve("server.log"), keepData);
+        } else {
+            serverJava = JavaRuntime.current();
+        }
+        System.out.printf("server: %s on Java %s, port %d, data %s%n", serverJar, serverJava.label(), launch.port(), launch.dataDir());
+
+        Vertx vertx = LoadGenerator.newVertx(load.eventLoops);
+        ServerProcess server = ServerProcess.start(launch);
+        Thread stopOnExit = new Thread(server::close, "stop-lanyard-server");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        List<LoadResult> results = new ArrayList<>();
+        Map<String, String> failures = new LinkedHashMap<>();
+        ServerInfo serverInfo;
+        try {
+            Duration ready = server.awaitReady(readyTimeout);
+            System.out.printf("server ready in %d ms (process start to GET /health/ready = 200)%n", ready.toMillis());
+            serverInfo = new ServerInfo(serverJar.toString(), serverJava, server.target().baseUrl(), ready.toMillis());
+            LoadGenerator generator = new LoadGenerator(vertx);
+            try (AdminApi admin = new AdminApi(vertx, server.target(), server.adminToken())) {
+                ScenarioContext context = new ScenarioContext(vertx, admin);
+                for (Scenario scenario : toRun) {
+                    try {
+                        RequestPlan plan = Futures.await(scenario.prepare(context), Duration.ofSeconds(60), scenario.name() + " setup");
+                        System.out.printf("%-14s %s %s: %s, warm-up %s, measured %s ...%n", scenario.name(), plan.method(),
+                                plan.path(), RunCommand.describe(spec), RunCommand.Seconds.of(spec.warmup()),
+                                RunCommand.Seconds.of(spec.duration()));
+                        LoadResult r = Futures.await(generator.run(scenario.name(), server.target(), plan, spec),
+                                spec.warmup().plus(spec.duration()).plus(spec.timeout()).plus(Duration.ofSeconds(30)),
+                                scenario.name() + " load");
+                        results.add(r);
+                        System.out.printf("%-14s %.0f req/s, p50 %.3f ms, p99 %.3f ms, non-2xx %d, errors %d%n", scenario.name(),
+                                r.throughput(), r.latency().p50Ms(), r.latency().p99Ms(), r.nonSuccess(), r.failures());
+                    } catch (Exception e) {
+                        failures.put(scenario.name(), String.valueOf(e.getMessage()));
+                        System.err.printf("%s: not measured: %s%n", scenario.name(), e.getMessage());
+                    }
+                }
+            }
+        } finally {
+            server.close();
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            vertx.close().toCompletionStage().toCompletableFuture().get();
+        }
+
+        RunReport report = new RunReport(Instant.now(), MachineInfo.detect(), JavaRuntime.current(), load.eventLoops,
+                serverInfo, spec, HealthLiveScenario.NAME, results, failures);
+        Path json = out.resolve("results.json");
+        Path html = out.resolve("report.html");
+        JsonReport.write(report, json);
+        HtmlReport.write(report, html);
+        System.out.println();
+        System.out.print(ConsoleTable.render(report));
+        System.out.printf("%nserver start to ready: %d ms; wrote %s and %s%n", serverInfo.startToReadyMillis(), json, html);
+        boolean clean = failures.isEmpty() && results.stream().allMatch(r -> r.ok() > 0);
+        return clean ? 0 : 1;
+    }
+}

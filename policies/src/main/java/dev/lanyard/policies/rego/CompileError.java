@@ -1,0 +1,13 @@
+package dev.lanyard.policies.rego;
+
+/** A located compile error; {@link #toString()} gives the conventional {@code file:line:col: message} form. */
+public record CompileError(String file, int line, int col, String message) {
+    public static CompileError at(Pos pos, String message) {
+        return new CompileError(pos.file(), pos.line(), pos.col(), message);
+    }
+
+    @Override
+    public String toString() {
+        return file + ":" + line + ":" + col + ": " + message;
+    }
+}

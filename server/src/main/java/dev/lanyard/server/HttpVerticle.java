@@ -1,0 +1,68 @@
+package dev.lanyard.server;
+
+import dev.lanyard.server.config.ServerConfig;
+import dev.lanyard.server.health.HealthRoutes;
+import dev.lanyard.server.http.AccessLog;
+import dev.lanyard.server.http.ApiException;
+import dev.lanyard.server.http.Caller;
+import dev.lanyard.server.http.ErrorCode;
+import dev.lanyard.server.http.Failures;
+import dev.lanyard.server.http.JsonContentType;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+/** One HTTP server instance (deployed once per core): routes of every capability behind shared handlers. */
+final class HttpVerticle extends VerticleBase {
+    static final long MAX_BODY_BYTES = 1024 * 1024;
+    private final ServerConfig config;
+    private final LanyardState state;
+    private final Capabilities capabilities;
+
+    HttpVerticle(ServerConfig config, LanyardState state, Capabilities capabilities) {
+        this.config = config;
+        this.state = state;
+        this.capabilities = capabilities;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        router.route().handler(ctx -> {
+            Caller.attach(ctx);
+            ctx.next();
+        });
+        router.route().handler(new AccessLog());
+        new HealthRoutes(state).mount(router);
+        router.get("/metrics").handler(PrometheusScrapingHandler.create());
+
+        Router api = Router.router(vertx);
+        api.route().handler(ctx -> {
+            if (!state.ready()) {
+                ctx.fail(new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "The server is starting; retry shortly"));
+            } else {
+                ctx.next();
+            }
+        });
+        api.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        api.route().handler(new JsonContentType());
+        api.route().handler(capabilities.adminAuth());
+        capabilities.mountApi(api);
+        router.route("/api/v1/*").subRouter(api);
+
+        router.route().last().handler(ctx -> ctx.fail(404));
+        router.route().failureHandler(Failures::handle);
+        api.route().failureHandler(Failures::handle);
+
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.httpHost())
+                .setPort(config.httpPort())
+                .setCompressionSupported(false)
+                .setIdleTimeout(120);
+        return vertx.createHttpServer(options).requestHandler(router).listen();
+    }
+}

@@ -1,0 +1,141 @@
+package dev.lanyard.server;
+
+import dev.lanyard.server.admin.AdminBootstrap;
+import dev.lanyard.server.audit.AuditNotifications;
+import dev.lanyard.server.config.ConfigException;
+import dev.lanyard.server.config.ServerConfig;
+import dev.lanyard.server.store.DataDirectory;
+import dev.lanyard.server.store.DatabaseLocation;
+import dev.lanyard.server.store.Database;
+import dev.lanyard.server.store.EmbeddedDatabase;
+import dev.lanyard.server.store.Migrations;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.EnumSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Start-up and shut-down of one Lanyard server: HTTP first (so liveness and readiness answer at once), then the
+ * database (embedded or external), migrations and the first admin token, then the readiness flag.
+ */
+public final class LanyardServer {
+    private static final Logger LOG = LoggerFactory.getLogger(LanyardServer.class);
+
+    private final ServerConfig config;
+    private final Vertx vertx;
+    private final LanyardState state;
+    private final Capabilities capabilities;
+    private DataDirectory dataDirectory;
+    private EmbeddedDatabase embedded;
+    private AuditNotifications notifications;
+
+    private LanyardServer(ServerConfig config, Vertx vertx) {
+        this.config = config;
+        this.vertx = vertx;
+        Database db = Database.unattached(vertx);
+        this.state = new LanyardState(db);
+        this.capabilities = new Capabilities(vertx, db);
+    }
+
+    /** Starts a server; the future completes once it is ready (database migrated), or fails with the reason. */
+    public static Future<LanyardServer> start(ServerConfig config) {
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+                        .setEnabled(true)
+                        .setJvmMetricsEnabled(true)
+                        .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE))
+                        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+                .withMetrics(new MicrometerMetricsFactory())
+                .build();
+        LanyardServer server = new LanyardServer(config, vertx);
+        return server.boot().recover(e -> server.stop().transform(ignored -> Future.<LanyardServer>failedFuture(e)));
+    }
+
+    private Future<LanyardServer> boot() {
+        try {
+            dataDirectory = DataDirectory.open(config.dataDir());
+        } catch (ConfigException e) {
+            return Future.failedFuture(e);
+        }
+        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+        return vertx.deployVerticle(() -> new HttpVerticle(config, state, capabilities),
+                        new DeploymentOptions().setInstances(instances))
+                .onSuccess(id -> LOG.info("listening on {}:{} ({} event loops), base URL {}",
+                        config.httpHost(), config.httpPort(), instances, config.baseUrl()))
+                .compose(id -> vertx.executeBlocking(this::prepareDatabase, true))
+                .compose(location -> {
+                    state.database().attach(location);
+                    return AdminBootstrap.run(state.database(), capabilities.adminTokens(), capabilities.audit(),
+                            config.initialAdminToken());
+                })
+                .compose(v -> AuditNotifications.start(vertx, state.database().connectOptions()))
+                .map(n -> {
+                    notifications = n;
+                    state.markReady();
+                    LOG.info("ready");
+                    return this;
+                });
+    }
+
+    /** Blocking: runs on a worker thread. External databases are retried until they answer. */
+    private DatabaseLocation prepareDatabase() throws InterruptedException {
+        DatabaseLocation location;
+        if (config.databaseUrl().isPresent()) {
+            location = DatabaseLocation.parse(config.databaseUrl().get());
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    Migrations.apply(location);
+                    return location;
+                } catch (RuntimeException e) {
+                    if (attempt >= 30) {
+                        throw new ConfigException("database " + location + " is unreachable: " + e.getMessage(), e);
+                    }
+                    state.startupProblem("database " + location + " unreachable; retrying");
+                    LOG.warn("database {} not reachable yet (attempt {}): {}", location, attempt, e.getMessage());
+                    Thread.sleep(2000);
+                }
+            }
+        }
+        embedded = EmbeddedDatabase.start(dataDirectory.postgresDir());
+        location = embedded.location();
+        Migrations.apply(location);
+        return location;
+    }
+
+    public int port() {
+        return config.httpPort();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public Future<Void> stop() {
+        Promise<Void> done = Promise.promise();
+        Future<Void> closing = notifications == null ? Future.succeededFuture() : notifications.close();
+        closing.transform(v -> state.database().close())
+                .transform(v -> vertx.close())
+                .onComplete(v -> {
+                    if (embedded != null) {
+                        embedded.close();
+                    }
+                    if (dataDirectory != null) {
+                        dataDirectory.close();
+                    }
+                    done.complete();
+                });
+        return done.future();
+    }
+}

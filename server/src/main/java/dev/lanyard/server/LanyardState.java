@@ -1,0 +1,35 @@
+package dev.lanyard.server;
+
+import dev.lanyard.server.store.Database;
+
+/** What every HTTP verticle shares: the database, and whether start-up has finished. */
+public final class LanyardState {
+    private final Database database;
+    private volatile boolean ready;
+    private volatile String startupProblem;
+
+    public LanyardState(Database database) {
+        this.database = database;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public boolean ready() {
+        return ready;
+    }
+
+    void markReady() {
+        this.startupProblem = null;
+        this.ready = true;
+    }
+
+    void startupProblem(String problem) {
+        this.startupProblem = problem;
+    }
+
+    public String startupProblem() {
+        return startupProblem;
+    }
+}

@@ -1,0 +1,6 @@
+package dev.lanyard.server.http;
+
+/** A resource updated with optimistic concurrency. */
+public interface Versioned {
+    int version();
+}
