@@ -1,13 +1,21 @@
 package dev.lanyard.server;
 
 import dev.lanyard.server.admin.AdminAuthHandler;
+import dev.lanyard.server.agents.AgentKeyRoutes;
+import dev.lanyard.server.agents.AgentKeyStore;
+import dev.lanyard.server.agents.AgentRoutes;
+import dev.lanyard.server.agents.AgentStore;
+import dev.lanyard.server.directory.GroupRoutes;
+import dev.lanyard.server.directory.GroupStore;
+import dev.lanyard.server.directory.UserRoutes;
+import dev.lanyard.server.directory.UserStore;
 import dev.lanyard.server.admin.AdminTokenRoutes;
 import dev.lanyard.server.admin.AdminTokenStore;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRoutes;
 import dev.lanyard.server.store.Database;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.Router;
+import dev.lanyard.server.http.ApiRouter;
 
 /** The server's capabilities wired together once, shared by every HTTP verticle. */
 final class Capabilities {
@@ -35,8 +43,14 @@ final class Capabilities {
         return adminTokens;
     }
 
-    void mountApi(Router api) {
+    void mountApi(ApiRouter api) {
         new AdminTokenRoutes(db, adminTokens, audit, adminAuth).mount(api);
         new AuditRoutes(vertx, db).mount(api);
+        UserStore users = new UserStore();
+        new UserRoutes(vertx, db, users, audit).mount(api);
+        new GroupRoutes(db, new GroupStore(), users, audit).mount(api);
+        AgentStore agents = new AgentStore();
+        new AgentRoutes(db, agents, audit).mount(api);
+        new AgentKeyRoutes(db, agents, new AgentKeyStore(), audit).mount(api);
     }
 }

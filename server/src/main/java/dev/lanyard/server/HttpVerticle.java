@@ -4,11 +4,14 @@ import dev.lanyard.server.config.ServerConfig;
 import dev.lanyard.server.health.HealthRoutes;
 import dev.lanyard.server.http.AccessLog;
 import dev.lanyard.server.http.ApiException;
+import dev.lanyard.server.http.ApiRouter;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import dev.lanyard.server.http.Caller;
 import dev.lanyard.server.http.ErrorCode;
 import dev.lanyard.server.http.Failures;
 import dev.lanyard.server.http.JsonContentType;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
@@ -38,25 +41,21 @@ final class HttpVerticle extends VerticleBase {
         });
         router.route().handler(new AccessLog());
         new HealthRoutes(state).mount(router);
-        router.get("/metrics").handler(PrometheusScrapingHandler.create());
+        router.get("/metrics").handler(PrometheusScrapingHandler.create(state.metricsRegistry()));
 
-        Router api = Router.router(vertx);
-        api.route().handler(ctx -> {
+        Handler<RoutingContext> readinessGate = ctx -> {
             if (!state.ready()) {
                 ctx.fail(new ApiException(ErrorCode.SERVICE_UNAVAILABLE, "The server is starting; retry shortly"));
             } else {
                 ctx.next();
             }
-        });
-        api.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
-        api.route().handler(new JsonContentType());
-        api.route().handler(capabilities.adminAuth());
-        capabilities.mountApi(api);
-        router.route("/api/v1/*").subRouter(api);
+        };
+        // Vert.x requires the body handler first on a route; it only buffers (≤ 1 MiB), nothing is parsed before auth
+        capabilities.mountApi(new ApiRouter(router, List.of(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES),
+                readinessGate, capabilities.adminAuth(), new JsonContentType())));
 
         router.route().last().handler(ctx -> ctx.fail(404));
         router.route().failureHandler(Failures::handle);
-        api.route().failureHandler(Failures::handle);
 
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.httpHost())

@@ -11,7 +11,8 @@ import dev.lanyard.server.store.EmbeddedDatabase;
 import dev.lanyard.server.store.Migrations;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.Label;
@@ -36,30 +37,51 @@ public final class LanyardServer {
     private DataDirectory dataDirectory;
     private EmbeddedDatabase embedded;
     private AuditNotifications notifications;
+    private volatile DatabaseLocation location;
+    private volatile boolean stopping;
 
-    private LanyardServer(ServerConfig config, Vertx vertx) {
+    private LanyardServer(ServerConfig config, Vertx vertx, String registry) {
         this.config = config;
         this.vertx = vertx;
         Database db = Database.unattached(vertx);
-        this.state = new LanyardState(db);
+        this.state = new LanyardState(db, registry);
         this.capabilities = new Capabilities(vertx, db);
     }
 
-    /** Starts a server; the future completes once it is ready (database migrated), or fails with the reason. */
-    public static Future<LanyardServer> start(ServerConfig config) {
+    /** A server not started yet (see {@link #boot()}). */
+    public static LanyardServer create(ServerConfig config) {
+        // one registry per server, so several servers in one JVM (tests) never share or close each other's metrics
+        String registry = "lanyard-" + java.util.UUID.randomUUID();
         Vertx vertx = Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
                         .setEnabled(true)
+                        .setRegistryName(registry)
                         .setJvmMetricsEnabled(true)
                         .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE))
                         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
                 .withMetrics(new MicrometerMetricsFactory())
                 .build();
-        LanyardServer server = new LanyardServer(config, vertx);
-        return server.boot().recover(e -> server.stop().transform(ignored -> Future.<LanyardServer>failedFuture(e)));
+        return new LanyardServer(config, vertx, registry);
     }
 
-    private Future<LanyardServer> boot() {
+    /** Starts a server; the future completes once it is ready (database migrated), or fails with the reason. */
+    public static Future<LanyardServer> start(ServerConfig config) {
+        LanyardServer server = create(config);
+        CompletableFuture<LanyardServer> result = new CompletableFuture<>();
+        // completed outside Vert.x: after a failed start the event loops are gone, so nothing may wait on them
+        server.boot().onComplete(ar -> {
+            if (ar.succeeded()) {
+                result.complete(server);
+            } else {
+                LOG.error("start-up failed: {}", ar.cause().getMessage());
+                server.stop().onComplete(stopped -> result.completeExceptionally(ar.cause()));
+            }
+        });
+        return Future.fromCompletionStage(result);
+    }
+
+    /** Begins start-up; the HTTP server answers (503 on readiness) while the database is being prepared. */
+    public Future<LanyardServer> boot() {
         try {
             dataDirectory = DataDirectory.open(config.dataDir());
         } catch (ConfigException e) {
@@ -71,8 +93,9 @@ public final class LanyardServer {
                 .onSuccess(id -> LOG.info("listening on {}:{} ({} event loops), base URL {}",
                         config.httpHost(), config.httpPort(), instances, config.baseUrl()))
                 .compose(id -> vertx.executeBlocking(this::prepareDatabase, true))
-                .compose(location -> {
-                    state.database().attach(location);
+                .compose(found -> {
+                    location = found;
+                    state.database().attach(found);
                     return AdminBootstrap.run(state.database(), capabilities.adminTokens(), capabilities.audit(),
                             config.initialAdminToken());
                 })
@@ -95,7 +118,7 @@ public final class LanyardServer {
                     Migrations.apply(location);
                     return location;
                 } catch (RuntimeException e) {
-                    if (attempt >= 30) {
+                    if (attempt >= 30 || stopping) {
                         throw new ConfigException("database " + location + " is unreachable: " + e.getMessage(), e);
                     }
                     state.startupProblem("database " + location + " unreachable; retrying");
@@ -107,6 +130,11 @@ public final class LanyardServer {
         embedded = EmbeddedDatabase.start(dataDirectory.postgresDir());
         location = embedded.location();
         Migrations.apply(location);
+        return location;
+    }
+
+    /** Where the database is (tests use it to inspect and tamper with stored rows). */
+    public DatabaseLocation databaseLocation() {
         return location;
     }
 
@@ -122,20 +150,35 @@ public final class LanyardServer {
         return vertx;
     }
 
+    /**
+     * Stops everything in order, on a thread of its own: waiting on Vert.x from inside Vert.x while it closes would
+     * leave callbacks with no event loop to run on.
+     */
     public Future<Void> stop() {
-        Promise<Void> done = Promise.promise();
-        Future<Void> closing = notifications == null ? Future.succeededFuture() : notifications.close();
-        closing.transform(v -> state.database().close())
-                .transform(v -> vertx.close())
-                .onComplete(v -> {
-                    if (embedded != null) {
-                        embedded.close();
-                    }
-                    if (dataDirectory != null) {
-                        dataDirectory.close();
-                    }
-                    done.complete();
-                });
-        return done.future();
+        return Future.fromCompletionStage(CompletableFuture.runAsync(this::stopBlocking));
+    }
+
+    private void stopBlocking() {
+        stopping = true;
+        await(notifications == null ? null : notifications.close());
+        await(state.database().close());
+        await(vertx.close());
+        if (embedded != null) {
+            embedded.close();
+        }
+        if (dataDirectory != null) {
+            dataDirectory.close();
+        }
+    }
+
+    private static void await(Future<?> f) {
+        if (f == null) {
+            return;
+        }
+        try {
+            f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("shutdown step did not complete cleanly: {}", e.toString());
+        }
     }
 }

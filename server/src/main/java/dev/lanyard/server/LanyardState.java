@@ -8,8 +8,15 @@ public final class LanyardState {
     private volatile boolean ready;
     private volatile String startupProblem;
 
-    public LanyardState(Database database) {
+    private final String metricsRegistry;
+
+    public LanyardState(Database database, String metricsRegistry) {
         this.database = database;
+        this.metricsRegistry = metricsRegistry;
+    }
+
+    public String metricsRegistry() {
+        return metricsRegistry;
     }
 
     public Database database() {

@@ -75,7 +75,7 @@ public final class RunCommand implements Callable<Integer> {
             LoadResult result = Futures.await(new LoadGenerator(vertx).run(name, endpoint.target(), plan, spec),
                     spec.warmup().plus(spec.duration()).plus(spec.timeout()).plus(Duration.ofSeconds(30)), "load run");
             RunReport report = new RunReport(Instant.now(), MachineInfo.detect(), JavaRuntime.current(), load.eventLoops,
-                    null, spec, null, List.of(result), Map.of());
+                    null, spec, null, List.of(result), Map.of(), Map.of());
             System.out.println();
             System.out.print(ConsoleTable.render(report));
             if (out != null) {

@@ -4,6 +4,7 @@ import dev.lanyard.loadtest.engine.LoadGenerator;
 import dev.lanyard.loadtest.engine.LoadResult;
 import dev.lanyard.loadtest.engine.LoadSpec;
 import dev.lanyard.loadtest.report.ConsoleTable;
+import dev.lanyard.loadtest.report.CpuShare;
 import dev.lanyard.loadtest.report.HtmlReport;
 import dev.lanyard.loadtest.report.JavaRuntime;
 import dev.lanyard.loadtest.report.JsonReport;
@@ -16,6 +17,7 @@ import dev.lanyard.loadtest.scenario.RequestPlan;
 import dev.lanyard.loadtest.scenario.Scenario;
 import dev.lanyard.loadtest.scenario.ScenarioContext;
 import dev.lanyard.loadtest.scenario.Scenarios;
+import dev.lanyard.loadtest.server.ProcessCpu;
 import dev.lanyard.loadtest.server.ServerLaunch;
 import dev.lanyard.loadtest.server.ServerProcess;
 import io.vertx.core.Vertx;
@@ -89,17 +91,21 @@ public final class SuiteCommand implements Callable<Integer> {
         }
         System.out.printf("server: %s on Java %s, port %d, data %s%n", serverJar, serverJava.label(), launch.port(), launch.dataDir());
 
+        MachineInfo machine = MachineInfo.detect();
+        System.out.printf("machine: %d cores, %d MiB, load average %s; generator: Java %s, %d event loop(s)%n",
+                machine.cores(), machine.memoryBytes() >> 20, machine.loadAverage(), JavaRuntime.current().version(), load.eventLoops);
         Vertx vertx = LoadGenerator.newVertx(load.eventLoops);
         ServerProcess server = ServerProcess.start(launch);
         Thread stopOnExit = new Thread(server::close, "stop-lanyard-server");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         List<LoadResult> results = new ArrayList<>();
         Map<String, String> failures = new LinkedHashMap<>();
-        ServerInfo serverInfo;
+        Map<String, CpuShare> cpu = new LinkedHashMap<>();
+        long readyMillis;
         try {
             Duration ready = server.awaitReady(readyTimeout);
             System.out.printf("server ready in %d ms (process start to GET /health/ready = 200)%n", ready.toMillis());
-            serverInfo = new ServerInfo(serverJar.toString(), serverJava, server.target().baseUrl(), ready.toMillis());
+            readyMillis = ready.toMillis();
             LoadGenerator generator = new LoadGenerator(vertx);
             try (AdminApi admin = new AdminApi(vertx, server.target(), server.adminToken())) {
                 ScenarioContext context = new ScenarioContext(vertx, admin);
@@ -109,9 +115,14 @@ public final class SuiteCommand implements Callable<Integer> {
                         System.out.printf("%-14s %s %s: %s, warm-up %s, measured %s ...%n", scenario.name(), plan.method(),
                                 plan.path(), RunCommand.describe(spec), RunCommand.Seconds.of(spec.warmup()),
                                 RunCommand.Seconds.of(spec.duration()));
+                        long wallStart = System.nanoTime();
+                        Duration generatorCpu = ProcessCpu.self();
+                        Duration serverCpu = server.cpuTime();
                         LoadResult r = Futures.await(generator.run(scenario.name(), server.target(), plan, spec),
                                 spec.warmup().plus(spec.duration()).plus(spec.timeout()).plus(Duration.ofSeconds(30)),
                                 scenario.name() + " load");
+                        cpu.put(scenario.name(), CpuShare.of(ProcessCpu.self().minus(generatorCpu),
+                                server.cpuTime().minus(serverCpu), Duration.ofNanos(System.nanoTime() - wallStart)));
                         results.add(r);
                         System.out.printf("%-14s %.0f req/s, p50 %.3f ms, p99 %.3f ms, non-2xx %d, errors %d%n", scenario.name(),
                                 r.throughput(), r.latency().p50Ms(), r.latency().p99Ms(), r.nonSuccess(), r.failures());
@@ -123,12 +134,15 @@ public final class SuiteCommand implements Callable<Integer> {
             }
         } finally {
             server.close();
+            System.out.println(server.stopMillis() >= 0 ? "server stopped in " + server.stopMillis() + " ms" : "server killed");
             Runtime.getRuntime().removeShutdownHook(stopOnExit);
             vertx.close().toCompletionStage().toCompletableFuture().get();
         }
 
+        ServerInfo serverInfo = new ServerInfo(serverJar.toString(), serverJava, server.target().baseUrl(), readyMillis,
+                server.stopMillis());
         RunReport report = new RunReport(Instant.now(), MachineInfo.detect(), JavaRuntime.current(), load.eventLoops,
-                serverInfo, spec, HealthLiveScenario.NAME, results, failures);
+                serverInfo, spec, HealthLiveScenario.NAME, results, failures, cpu);
         Path json = out.resolve("results.json");
         Path html = out.resolve("report.html");
         JsonReport.write(report, json);

@@ -16,13 +16,14 @@ public final class ConsoleTable {
     public static String render(RunReport report) {
         List<String[]> rows = new ArrayList<>();
         String ratioHeader = report.baseline() == null ? "ratio" : "vs " + report.baseline();
-        rows.add(new String[]{"scenario", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "non-2xx", "errors", ratioHeader});
+        rows.add(new String[]{"scenario", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "non-2xx", "errors", ratioHeader, "cpu gen/srv"});
         for (LoadResult r : report.results()) {
             LatencySummary l = r.latency();
             rows.add(new String[]{r.scenario(), fmt("%.0f", r.throughput()), fmt("%.3f", l.p50Ms()), fmt("%.3f", l.p90Ms()),
                     fmt("%.3f", l.p99Ms()), fmt("%.3f", l.maxMs()), String.valueOf(r.nonSuccess()),
                     String.valueOf(r.failures()),
-                    report.throughputRatio(r).map(x -> fmt("%.3f", x)).orElse("-")});
+                    report.throughputRatio(r).map(x -> fmt("%.3f", x)).orElse("-"),
+                    cpu(report.cpu().get(r.scenario()))});
         }
         int[] width = new int[rows.get(0).length];
         for (String[] row : rows) {
@@ -43,6 +44,10 @@ public final class ConsoleTable {
             }
         }
         return out.toString();
+    }
+
+    static String cpu(CpuShare c) {
+        return c == null ? "-" : fmt("%.2f", c.generatorCores()) + "/" + fmt("%.2f", c.serverCores());
     }
 
     private static String pad(String s, int width, boolean right) {

@@ -64,7 +64,7 @@ public final class HtmlReport {
         h.append("<table class=\"meta\">\n");
         row(h, "date", r.date().toString());
         row(h, "machine", r.machine().cores() + " cores, " + (r.machine().memoryBytes() >> 20) + " MiB, "
-                + r.machine().cpuModel() + ", " + r.machine().os());
+                + r.machine().cpuModel() + ", " + r.machine().os() + ", load average " + r.machine().loadAverage());
         row(h, "generator", r.generatorJava().label() + ", " + r.generatorEventLoops() + " event loop(s)");
         if (r.server() != null) {
             row(h, "server", r.server().jar() + " on " + r.server().java().label());
@@ -84,7 +84,8 @@ public final class HtmlReport {
     private static void results(StringBuilder h, RunReport report) {
         String ratio = report.baseline() == null ? "ratio" : "throughput vs " + report.baseline();
         h.append("<table>\n<tr><th>scenario</th><th>request</th><th>req/s</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th>")
-                .append("<th>p99.9 ms</th><th>max ms</th><th>non-2xx</th><th>errors</th><th>").append(esc(ratio)).append("</th></tr>\n");
+                .append("<th>p99.9 ms</th><th>max ms</th><th>non-2xx</th><th>errors</th><th>").append(esc(ratio))
+                .append("</th><th>CPU cores generator/server</th></tr>\n");
         for (LoadResult r : report.results()) {
             LatencySummary l = r.latency();
             h.append("<tr><td>").append(esc(r.scenario())).append("</td><td>").append(esc(r.method() + " " + r.path()))
@@ -95,6 +96,7 @@ public final class HtmlReport {
                     .append("</td><td>").append(esc(statuses(r)))
                     .append("</td><td>").append(esc(errors(r)))
                     .append("</td><td>").append(report.throughputRatio(r).map(x -> String.format(Locale.ROOT, "%.3f", x)).orElse("-"))
+                    .append("</td><td>").append(ConsoleTable.cpu(report.cpu().get(r.scenario())))
                     .append("</td></tr>\n");
         }
         h.append("</table>\n");
@@ -184,10 +186,7 @@ public final class HtmlReport {
     }
 
     private static String percentileLabel(int decade) {
-        if (decade == 0) {
-            return "0%";
-        }
-        return "99.9999".substring(0, decade == 1 ? 2 : decade + 1) + "%";
+        return new String[]{"0%", "90%", "99%", "99.9%", "99.99%", "99.999%", "99.9999%"}[decade];
     }
 
     private static double niceCeiling(double v) {

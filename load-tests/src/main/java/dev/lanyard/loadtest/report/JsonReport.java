@@ -31,7 +31,8 @@ public final class JsonReport {
                         .put("cores", report.machine().cores())
                         .put("memory_bytes", report.machine().memoryBytes())
                         .put("cpu_model", report.machine().cpuModel())
-                        .put("os", report.machine().os()))
+                        .put("os", report.machine().os())
+                        .put("load_average", report.machine().loadAverage()))
                 .put("generator", new JsonObject()
                         .put("java", java(report.generatorJava()))
                         .put("event_loops", report.generatorEventLoops()))
@@ -42,7 +43,8 @@ public final class JsonReport {
                     .put("jar", report.server().jar())
                     .put("java", java(report.server().java()))
                     .put("base_url", report.server().baseUrl())
-                    .put("start_to_ready_ms", report.server().startToReadyMillis()));
+                    .put("start_to_ready_ms", report.server().startToReadyMillis())
+                    .put("stop_ms", report.server().stopMillis()));
         }
         JsonArray scenarios = new JsonArray();
         for (LoadResult r : report.results()) {
@@ -94,6 +96,7 @@ public final class JsonReport {
                     .put("throughput", report.throughputRatio(r).map(JsonReport::round).orElse(null))
                     .put("p50", report.p50Ratio(r).map(JsonReport::round).orElse(null));
         }
+        CpuShare cpu = report.cpu().get(r.scenario());
         return new JsonObject()
                 .put("scenario", r.scenario())
                 .put("method", r.method())
@@ -111,7 +114,10 @@ public final class JsonReport {
                 .put("latency_ms", latency(r.latency(), true))
                 .put("service_time_ms", latency(r.serviceTime(), false))
                 .put("errors", errors)
-                .put("ratio_to_baseline", ratio);
+                .put("ratio_to_baseline", ratio)
+                .put("cpu_cores", cpu == null ? null : new JsonObject()
+                        .put("generator", round(cpu.generatorCores()))
+                        .put("server", round(cpu.serverCores())));
     }
 
     private static JsonObject latency(LatencySummary s, boolean withCurve) {

@@ -6,12 +6,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** The machine a run happened on; figures are meaningless without it. */
-public record MachineInfo(int cores, long memoryBytes, String cpuModel, String os) {
+/**
+ * The machine a run happened on; figures are meaningless without it.
+ *
+ * @param loadAverage the 1/5/15-minute load averages when the report was written: on a shared machine, a load well
+ *                    above what the run itself explains means other work competed for the CPU
+ */
+public record MachineInfo(int cores, long memoryBytes, String cpuModel, String os, String loadAverage) {
 
     public static MachineInfo detect() {
         return new MachineInfo(Runtime.getRuntime().availableProcessors(), totalMemory(), readCpuModel(),
-                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                readLoadAverage());
+    }
+
+    private static String readLoadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts.length >= 3 ? parts[0] + " " + parts[1] + " " + parts[2] : "unknown";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static long totalMemory() {

@@ -16,14 +16,16 @@ import java.util.Optional;
  * @param server null when the target was already running ({@code run} command)
  * @param baseline scenario every other one is divided by; null for none
  * @param failures scenarios that could not be measured (setup failed), by name, with the reason
+ * @param cpu per scenario, when the suite could see both processes
  */
 public record RunReport(Instant date, MachineInfo machine, JavaRuntime generatorJava, int generatorEventLoops,
                         ServerInfo server, LoadSpec settings, String baseline, List<LoadResult> results,
-                        Map<String, String> failures) {
+                        Map<String, String> failures, Map<String, CpuShare> cpu) {
 
     public RunReport {
         results = List.copyOf(results);
         failures = Collections.unmodifiableMap(new LinkedHashMap<>(failures));
+        cpu = Collections.unmodifiableMap(new LinkedHashMap<>(cpu));
     }
 
     public Optional<LoadResult> baselineResult() {

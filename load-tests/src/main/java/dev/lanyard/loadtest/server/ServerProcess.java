@@ -34,6 +34,7 @@ public final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final long startNanos;
     private boolean closed;
+    private long stopMillis = -1;
 
     private ServerProcess(ServerLaunch launch, Process process, long startNanos) {
         this.launch = launch;
@@ -113,6 +114,26 @@ public final class ServerProcess implements AutoCloseable {
                 + "); end of " + launch.logFile() + ":\n" + logTail());
     }
 
+    /**
+     * CPU time of the server JVM and everything it started, including an embedded PostgreSQL whose
+     * postmaster detached from the JVM (found by our private data directory on its command line).
+     */
+    public Duration cpuTime() {
+        List<ProcessHandle> roots = new ArrayList<>();
+        roots.add(process.toHandle());
+        roots.addAll(processesUsingDataDir());
+        return ProcessCpu.ofTrees(roots);
+    }
+
+    private List<ProcessHandle> processesUsingDataDir() {
+        String dataDir = launch.dataDir().toString();
+        long self = ProcessHandle.current().pid();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.pid() != self && p.pid() != process.pid())
+                .filter(p -> p.info().commandLine().map(c -> c.contains(dataDir)).orElse(false))
+                .toList();
+    }
+
     public String logTail() {
         try {
             List<String> lines = Files.readAllLines(launch.logFile());
@@ -134,27 +155,30 @@ public final class ServerProcess implements AutoCloseable {
         }
         closed = true;
         List<ProcessHandle> children = process.descendants().toList();
-        stop(process.toHandle(), 30);
+        long stopStart = System.nanoTime();
+        if (!stop(process.toHandle(), 30)) {
+            System.err.println("warning: server pid " + process.pid() + " ignored SIGTERM for 30 s and was killed");
+        } else {
+            stopMillis = (System.nanoTime() - stopStart) / 1_000_000;
+        }
         for (ProcessHandle child : children) {
             stop(child, 10);
         }
-        String dataDir = launch.dataDir().toString();
-        ProcessHandle.allProcesses()
-                .filter(p -> p.pid() != ProcessHandle.current().pid())
-                .filter(p -> p.info().commandLine().map(c -> c.contains(dataDir)).orElse(false))
-                .forEach(p -> stop(p, 10));
+        processesUsingDataDir().forEach(p -> stop(p, 10));
         if (!launch.keepDataDir()) {
             deleteTree(launch.dataDir());
         }
     }
 
-    private static void stop(ProcessHandle p, int graceSeconds) {
+    /** Returns false when the process had to be killed. */
+    private static boolean stop(ProcessHandle p, int graceSeconds) {
         if (!p.isAlive()) {
-            return;
+            return true;
         }
         p.destroy();
         try {
             p.onExit().get(graceSeconds, TimeUnit.SECONDS);
+            return true;
         } catch (Exception e) {
             p.destroyForcibly();
             try {
@@ -162,7 +186,13 @@ public final class ServerProcess implements AutoCloseable {
             } catch (Exception ignored) {
                 // Nothing more to do: the process ignores SIGKILL only when it is already a zombie.
             }
+            return false;
         }
+    }
+
+    /** How long the server took to exit after SIGTERM; -1 if it had to be killed or is still running. */
+    public long stopMillis() {
+        return stopMillis;
     }
 
     private static void deleteTree(Path root) {
@@ -188,13 +218,13 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
-    static String randomToken() {
+    public static String randomToken() {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         return "lt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

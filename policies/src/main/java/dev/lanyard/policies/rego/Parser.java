@@ -485,6 +485,15 @@ public final class Parser {
                 default -> {
                 }
             }
+            // `contains` and `set` are keywords/idents that also name builtin calls: contains(s, x), set()
+            if (t.text().equals("contains") && peek(1).is("(") && !peek(1).nlBefore()) {
+                next();
+                return refTail(callArgs("contains", pos));
+            }
+            if (t.text().equals("set") && peek(1).is("(") && peek(2).is(")") && !peek(1).nlBefore()) {
+                p += 3;
+                return new Term.SetTerm(List.of(), pos);
+            }
             String name = ident();
             Term.Var head = name.equals("_") ? new Term.Var("$" + WILDCARDS.incrementAndGet(), pos) : new Term.Var(name, pos);
             // a dotted operator name followed by '(' is a call
@@ -496,15 +505,7 @@ public final class Parser {
                 dotted.add(next().text());
             }
             if (at("(") && !peek().nlBefore() && !name.equals("_")) {
-                next();
-                List<Term> args = new ArrayList<>();
-                if (!at(")")) {
-                    do {
-                        args.add(exprTerm(false));
-                    } while (accept(","));
-                }
-                expect(")");
-                return refTail(new Term.Call(String.join(".", dotted), args, pos));
+                return refTail(callArgs(String.join(".", dotted), pos));
             }
             p = save;
             return refTail(head);
@@ -518,6 +519,18 @@ public final class Parser {
         if (at("[")) return refTail(arrayLiteral());
         if (at("{")) return refTail(braceLiteral());
         throw error(t, "unexpected " + describe(t));
+    }
+
+    private Term.Call callArgs(String name, Pos pos) {
+        expect("(");
+        List<Term> args = new ArrayList<>();
+        if (!at(")")) {
+            do {
+                args.add(exprTerm(false));
+            } while (accept(","));
+        }
+        expect(")");
+        return new Term.Call(name, args, pos);
     }
 
     /** Reference segments after a head term; '[' on a new line starts a new expression instead. */

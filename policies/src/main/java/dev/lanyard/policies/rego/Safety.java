@@ -3,7 +3,10 @@ package dev.lanyard.policies.rego;
 import dev.lanyard.policies.builtins.BuiltinCatalog;
 import dev.lanyard.policies.builtins.BuiltinSpec;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -22,8 +25,27 @@ public final class Safety {
 
     /** Returns {@code body} reordered for evaluation given the variables already bound. */
     public List<Expr> order(List<Expr> body, Set<String> bound) {
-        Set<String> candidates = new HashSet<>(bound);
-        for (Expr e : body) Terms.exprVars(e, false, candidates);
+        // a variable declared (:=, some) by a later expression is not visible to closures of earlier ones
+        Map<String, Integer> declaredAt = new HashMap<>();
+        for (int i = 0; i < body.size(); i++) {
+            Expr.Node n = body.get(i).node();
+            Set<String> decl = new HashSet<>();
+            if (n instanceof Expr.Assign a) decl.addAll(Terms.vars(a.left(), false));
+            if (n instanceof Expr.Some s) for (Term.Var v : s.vars()) decl.add(v.name());
+            if (n instanceof Expr.SomeIn s) {
+                decl.addAll(Terms.vars(s.value(), false));
+                if (s.key() != null) decl.addAll(Terms.vars(s.key(), false));
+            }
+            for (String v : decl) if (!bound.contains(v)) declaredAt.putIfAbsent(v, i);
+        }
+        Map<Expr, Set<String>> candidatesOf = new IdentityHashMap<>();
+        for (int i = 0; i < body.size(); i++) {
+            Set<String> candidates = new HashSet<>(bound);
+            for (Expr e : body) Terms.exprVars(e, false, candidates);
+            final int idx = i;
+            candidates.removeIf(v -> declaredAt.containsKey(v) && declaredAt.get(v) >= idx);
+            candidatesOf.put(body.get(i), candidates);
+        }
         Set<String> b = new HashSet<>(bound);
         List<Expr> remaining = new ArrayList<>(body);
         List<Expr> out = new ArrayList<>();
@@ -32,7 +54,7 @@ public final class Safety {
             for (int i = 0; i < remaining.size(); i++) {
                 Expr e = remaining.get(i);
                 Set<String> outputs = new HashSet<>();
-                if (ready(e, b, candidates, outputs)) {
+                if (ready(e, b, candidatesOf.get(e), outputs)) {
                     out.add(e);
                     remaining.remove(i);
                     b.addAll(outputs);
@@ -106,8 +128,11 @@ public final class Safety {
             Terms.bodyVars(ev.body(), inner);
             inner.remove(ev.value().name());
             if (ev.key() != null) inner.remove(ev.key().name());
-            for (String v : inner) if (candidates.contains(v) && !bound.contains(v)) needs.add(v);
+            for (String v : inner) {
+                if (candidates.contains(v) && !bound.contains(v) && !v.equals("input") && !v.equals("data")) needs.add(v);
+            }
         }
+        needs.removeAll(gens);
         if (!bound.containsAll(needs)) return false;
         if (e.negated()) {
             for (String v : pattern) if (!bound.contains(v) && !v.startsWith("$")) return false;
@@ -117,6 +142,15 @@ public final class Safety {
         outputs.addAll(gens);
         outputs.addAll(pattern);
         return true;
+    }
+
+    /** Whether every variable {@code t} reads is bound (variables enumerated by its references may be unbound). */
+    public boolean plannable(Term t, Set<String> bound) {
+        Set<String> needs = new HashSet<>();
+        Set<String> gens = new HashSet<>();
+        valueVars(t, bound, bound, needs, gens);
+        needs.removeAll(gens);
+        return bound.containsAll(needs);
     }
 
     /** Whether {@code a = b} can be planned: one side is fully known, or both are same-shaped composites. */
@@ -190,7 +224,10 @@ public final class Safety {
             Set<String> declared = new HashSet<>();
             declaredIn(t, declared);
             for (String v : inner) {
-                if (cand.contains(v) && !declared.contains(v) && !bound.contains(v) && !gens.contains(v)) needs.add(v);
+                if (cand.contains(v) && !declared.contains(v) && !bound.contains(v) && !gens.contains(v)
+                    && !v.equals("input") && !v.equals("data")) {
+                    needs.add(v);
+                }
             }
         }
     }

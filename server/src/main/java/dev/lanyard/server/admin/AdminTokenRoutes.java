@@ -1,5 +1,6 @@
 package dev.lanyard.server.admin;
 
+import dev.lanyard.server.http.ApiRouter;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRecord;
 import dev.lanyard.server.http.ApiException;
@@ -10,7 +11,6 @@ import dev.lanyard.server.http.Json;
 import dev.lanyard.server.http.Responses;
 import dev.lanyard.server.store.Database;
 import io.vertx.core.Future;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code /api/v1/admin-tokens}: create (secret shown once), list, delete. The last admin token can't be deleted. */
@@ -27,7 +27,7 @@ public final class AdminTokenRoutes {
         this.auth = auth;
     }
 
-    public void mount(Router api) {
+    public void mount(ApiRouter api) {
         api.post("/admin-tokens").handler(this::create);
         api.get("/admin-tokens").handler(ctx -> Responses.reply(ctx, store.list(db.pool()).compose(l -> Responses.ok(ctx, l))));
         api.get("/admin-tokens/:id").handler(this::get);

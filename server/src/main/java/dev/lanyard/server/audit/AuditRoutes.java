@@ -1,10 +1,10 @@
 package dev.lanyard.server.audit;
 
+import dev.lanyard.server.http.ApiRouter;
 import dev.lanyard.server.http.Responses;
 import dev.lanyard.server.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /** {@code /api/v1/audit}: query events, verify the chain, follow the live stream. */
@@ -17,7 +17,7 @@ public final class AuditRoutes {
         this.db = db;
     }
 
-    public void mount(Router api) {
+    public void mount(ApiRouter api) {
         api.get("/audit/events").handler(this::events);
         api.get("/audit/verify").handler(ctx -> Responses.reply(ctx,
                 ChainVerification.run(db.pool()).compose(v -> Responses.ok(ctx, v))));

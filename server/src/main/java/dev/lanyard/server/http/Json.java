@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
@@ -66,6 +67,10 @@ public final class Json {
                 throw new ApiException(ErrorCode.MALFORMED_BODY, "The request body must be a JSON object, not null");
             }
             return value;
+        } catch (ValueInstantiationException e) {
+            // a request record refused its own fields: its message says which rule was broken
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw ApiException.invalid(cause.getMessage() == null ? "Invalid request body" : cause.getMessage());
         } catch (UnrecognizedPropertyException e) {
             throw ApiException.invalid("Unknown field '" + e.getPropertyName() + "'");
         } catch (InvalidFormatException e) {

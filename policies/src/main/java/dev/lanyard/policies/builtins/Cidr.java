@@ -1,0 +1,78 @@
+package dev.lanyard.policies.builtins;
+
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** {@code net.cidr_contains(cidr, cidr_or_ip)} for IPv4 and IPv6 literals (never a name lookup). */
+final class Cidr {
+    private Cidr() {}
+
+    /** A network as [first, last] address with its family width in bits. */
+    record Range(BigInteger first, BigInteger last, int bits) {}
+
+    static Object contains(Object cidr, Object other) {
+        Range net = parseCidr(Values.string(cidr));
+        String o = Values.string(other);
+        Range r = o.indexOf('/') >= 0 ? parseCidr(o) : single(o);
+        if (r.bits != net.bits) {
+            return false;
+        }
+        return net.first.compareTo(r.first) <= 0 && net.last.compareTo(r.last) >= 0;
+    }
+
+    static Range parseCidr(String s) {
+        int slash = s.indexOf('/');
+        if (slash < 0) {
+            throw new BuiltinError("invalid CIDR address: " + s);
+        }
+        byte[] addr = parseIp(s.substring(0, slash));
+        int bits = addr.length * 8;
+        String len = s.substring(slash + 1);
+        if (!len.matches("\\d{1,3}")) {
+            throw new BuiltinError("invalid CIDR address: " + s);
+        }
+        int prefix = Integer.parseInt(len);
+        if (prefix > bits) {
+            throw new BuiltinError("invalid CIDR address: " + s);
+        }
+        BigInteger a = new BigInteger(1, addr);
+        BigInteger hostMask = BigInteger.ONE.shiftLeft(bits - prefix).subtract(BigInteger.ONE);
+        BigInteger first = a.andNot(hostMask);
+        return new Range(first, first.or(hostMask), bits);
+    }
+
+    private static Range single(String ip) {
+        byte[] addr = parseIp(ip);
+        BigInteger a = new BigInteger(1, addr);
+        return new Range(a, a, addr.length * 8);
+    }
+
+    static byte[] parseIp(String s) {
+        if (s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            String[] parts = s.split("\\.");
+            byte[] b = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                int v = Integer.parseInt(parts[i]);
+                if (v > 255 || (parts[i].length() > 1 && parts[i].startsWith("0"))) {
+                    throw new BuiltinError("invalid IP address: " + s);
+                }
+                b[i] = (byte) v;
+            }
+            return b;
+        }
+        if (s.indexOf(':') >= 0 && s.matches("[0-9a-fA-F:.]+")) {
+            try {
+                byte[] b = InetAddress.getByName(s).getAddress();
+                if (b.length == 4) {
+                    // an IPv4-mapped IPv6 literal; Go keeps it in the IPv4 family
+                    return b;
+                }
+                return b;
+            } catch (UnknownHostException e) {
+                throw new BuiltinError("invalid IP address: " + s);
+            }
+        }
+        throw new BuiltinError("invalid IP address: " + s);
+    }
+}

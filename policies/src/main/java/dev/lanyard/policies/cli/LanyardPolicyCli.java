@@ -1,0 +1,26 @@
+package dev.lanyard.policies.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar lanyard-policy.jar build|eval|test}: compile, evaluate and unit-test Rego policies. */
+@Command(name = "lanyard-policy", mixinStandardHelpOptions = true, version = "lanyard-policy 0.1.0",
+        description = "Compiles Rego v1 to OPA WASM bundles, evaluates them and runs Rego unit tests.",
+        subcommands = {BuildCommand.class, EvalCommand.class, TestCommand.class, CommandLine.HelpCommand.class})
+public final class LanyardPolicyCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    public static int run(String... args) {
+        return new CommandLine(new LanyardPolicyCli()).execute(args);
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+}

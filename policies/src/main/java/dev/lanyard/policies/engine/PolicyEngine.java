@@ -1,0 +1,129 @@
+package dev.lanyard.policies.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.styra.opa.wasm.OpaBuiltin;
+import com.styra.opa.wasm.OpaPolicy;
+import dev.lanyard.policies.builtins.LanyardBuiltins;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Evaluates a bundle's entrypoints in process on a pool of opa-java-wasm instances. Each {@link OpaPolicy} is used
+ * by one thread at a time; there is no lock around evaluation. {@link #swap} installs a new bundle atomically:
+ * evaluations already running finish on the revision they started with.
+ */
+public final class PolicyEngine {
+    private static final OpaBuiltin.Builtin[] BUILTINS = LanyardBuiltins.all().toArray(new OpaBuiltin.Builtin[0]);
+
+    private final int poolSize;
+    private final AtomicReference<Revision> current = new AtomicReference<>();
+
+    public PolicyEngine(Bundle bundle) {
+        this(bundle, Runtime.getRuntime().availableProcessors());
+    }
+
+    public PolicyEngine(Bundle bundle, int poolSize) {
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("poolSize must be positive");
+        }
+        this.poolSize = poolSize;
+        current.set(new Revision(bundle, poolSize));
+    }
+
+    public static PolicyEngine load(byte[] bundleTarGz) {
+        return new PolicyEngine(Bundle.read(bundleTarGz));
+    }
+
+    /** Installs a new bundle; its first instance is built (and the module validated) before the swap. */
+    public void swap(Bundle bundle) {
+        current.set(new Revision(bundle, poolSize));
+    }
+
+    public Bundle bundle() {
+        return current.get().bundle;
+    }
+
+    public Map<String, Integer> entrypoints() {
+        return current.get().entrypoints;
+    }
+
+    /**
+     * Evaluates {@code entrypoint} ("lanyard/token/decision") with {@code inputJson} (null: no input) and returns
+     * the SDK's result set, e.g. {@code [{"result":{...}}]}, or {@code []} when undefined.
+     */
+    public String evaluate(String entrypoint, String inputJson) {
+        return current.get().evaluate(entrypoint, inputJson);
+    }
+
+    /** The entrypoint's value as JSON text, empty when undefined. */
+    public Optional<String> result(String entrypoint, String inputJson) {
+        String set = evaluate(entrypoint, inputJson);
+        try {
+            JsonNode rs = Bundle.JSON.readTree(set);
+            if (rs.isArray() && !rs.isEmpty() && rs.get(0).has("result")) {
+                return Optional.of(Bundle.JSON.writeValueAsString(rs.get(0).get("result")));
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One bundle revision with its own instance pool. */
+    private static final class Revision {
+        final Bundle bundle;
+        final byte[] wasm;
+        final Map<String, Integer> entrypoints;
+        final Semaphore permits;
+        final ConcurrentLinkedDeque<OpaPolicy> idle = new ConcurrentLinkedDeque<>();
+
+        Revision(Bundle bundle, int size) {
+            this.bundle = bundle;
+            this.wasm = bundle.wasm();
+            this.permits = new Semaphore(size);
+            OpaPolicy first = newInstance();
+            this.entrypoints = Map.copyOf(first.entrypoints());
+            idle.push(first);
+        }
+
+        private OpaPolicy newInstance() {
+            OpaPolicy p = OpaPolicy.builder().withPolicy(wasm).addBuiltins(BUILTINS).build();
+            p.data(bundle.dataJson());
+            return p;
+        }
+
+        String evaluate(String entrypoint, String inputJson) {
+            Integer id = entrypoints.get(entrypoint);
+            if (id == null) {
+                throw new IllegalArgumentException("unknown entrypoint " + entrypoint + "; known: "
+                        + entrypoints.keySet());
+            }
+            permits.acquireUninterruptibly();
+            try {
+                OpaPolicy p = idle.poll();
+                if (p == null) {
+                    p = newInstance();
+                }
+                try {
+                    p.entrypoint(id);
+                    // input must be set before evaluate(): evaluate() would otherwise parse an empty input after
+                    // allocating its context and clobber it (opa-java-wasm 1.0.4)
+                    p.input(inputJson == null ? "" : inputJson);
+                    String out = p.evaluate();
+                    idle.push(p);
+                    return out;
+                } catch (RuntimeException e) {
+                    // an aborted evaluation may leave the instance's heap inconsistent: drop it
+                    throw e;
+                }
+            } finally {
+                permits.release();
+            }
+        }
+    }
+}
