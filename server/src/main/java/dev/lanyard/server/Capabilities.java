@@ -5,6 +5,16 @@ import dev.lanyard.server.agents.AgentKeyRoutes;
 import dev.lanyard.server.agents.AgentKeyStore;
 import dev.lanyard.server.agents.AgentRoutes;
 import dev.lanyard.server.agents.AgentStore;
+import dev.lanyard.server.apps.AppRoutes;
+import dev.lanyard.server.apps.AppStore;
+import dev.lanyard.server.authservers.AuthServerRoutes;
+import dev.lanyard.server.authservers.AuthServerStore;
+import dev.lanyard.server.authservers.ResourceRoutes;
+import dev.lanyard.server.authservers.ResourceStore;
+import dev.lanyard.server.authservers.TrustedIssuerRoutes;
+import dev.lanyard.server.authservers.TrustedIssuerStore;
+import dev.lanyard.server.connections.ConnectionRoutes;
+import dev.lanyard.server.connections.ConnectionStore;
 import dev.lanyard.server.directory.GroupRoutes;
 import dev.lanyard.server.directory.GroupStore;
 import dev.lanyard.server.directory.UserRoutes;
@@ -14,6 +24,15 @@ import dev.lanyard.server.admin.AdminTokenStore;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRoutes;
 import dev.lanyard.server.store.Database;
+import dev.lanyard.server.config.ServerConfig;
+import dev.lanyard.server.keys.SigningKeyRoutes;
+import dev.lanyard.server.keys.SigningKeys;
+import dev.lanyard.server.oidc.OidcRoutes;
+import dev.lanyard.server.oauth.ConnectionScopePolicy;
+import dev.lanyard.server.oauth.OAuthEndpoints;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.core.Vertx;
 import dev.lanyard.server.http.ApiRouter;
 
@@ -24,11 +43,37 @@ final class Capabilities {
     private final AdminTokenStore adminTokens = new AdminTokenStore();
     private final AdminAuthHandler adminAuth;
     private final Vertx vertx;
+    private final String baseUrl;
 
-    Capabilities(Vertx vertx, Database db) {
+    Capabilities(Vertx vertx, Database db, String baseUrl) {
         this.vertx = vertx;
         this.db = db;
+        this.baseUrl = baseUrl;
         this.adminAuth = new AdminAuthHandler(db::pool, adminTokens, audit);
+    }
+
+    private SigningKeys signingKeys;
+    private OidcRoutes oidc;
+
+    /** Signing keys and the org server's sign-in; called once, before any verticle is deployed. */
+    void authorizationServers(ServerConfig config) {
+        this.signingKeys = new SigningKeys(vertx, db, audit, config);
+        this.oidc = new OidcRoutes(vertx, db, audit, signingKeys, config);
+    }
+
+    /** The signer of every authorization server (org and resource servers). */
+    SigningKeys signingKeys() {
+        return signingKeys;
+    }
+
+    OidcRoutes oidc() {
+        return oidc;
+    }
+
+    /** Public OAuth/OIDC endpoints: discovery, JWKS, sign-in, userinfo (and the interim org token endpoint). */
+    void mountOidc(Router router, Handler<RoutingContext> readinessGate) {
+        oidc.mount(router, readinessGate);
+        oidc.mountTokenEndpoint(router, readinessGate);
     }
 
     AdminAuthHandler adminAuth() {
@@ -43,8 +88,25 @@ final class Capabilities {
         return adminTokens;
     }
 
+    private OAuthEndpoints oauth;
+
+    /** The token machinery: grants at every authorization server, introspection, revocation, the kill-switch feed. */
+    void mountOAuth(Router router, Handler<RoutingContext> readinessGate) {
+        oauth().mount(router, readinessGate, java.util.List.of(), false);
+    }
+
+    private synchronized OAuthEndpoints oauth() {
+        if (oauth == null) {
+            oauth = new OAuthEndpoints(vertx, db, baseUrl, signingKeys, adminTokens, audit,
+                    new ConnectionScopePolicy((int) SigningKeys.MAX_TOKEN_LIFETIME.toSeconds()));
+        }
+        return oauth;
+    }
+
     void mountApi(ApiRouter api) {
+        oauth().mountApi(api);
         new AdminTokenRoutes(db, adminTokens, audit, adminAuth).mount(api);
+        new SigningKeyRoutes(signingKeys).mount(api);
         new AuditRoutes(vertx, db).mount(api);
         UserStore users = new UserStore();
         new UserRoutes(vertx, db, users, audit).mount(api);
@@ -52,5 +114,13 @@ final class Capabilities {
         AgentStore agents = new AgentStore();
         new AgentRoutes(db, agents, audit).mount(api);
         new AgentKeyRoutes(db, agents, new AgentKeyStore(), audit).mount(api);
+        new AppRoutes(db, new AppStore(), audit).mount(api);
+        ResourceStore resources = new ResourceStore();
+        TrustedIssuerStore trustedIssuers = new TrustedIssuerStore();
+        AuthServerStore authServers = new AuthServerStore(baseUrl, resources, trustedIssuers);
+        new AuthServerRoutes(db, authServers, audit).mount(api);
+        new ResourceRoutes(db, authServers, resources, audit).mount(api);
+        new TrustedIssuerRoutes(db, baseUrl, authServers, trustedIssuers, audit).mount(api);
+        new ConnectionRoutes(db, new ConnectionStore(authServers, resources), audit).mount(api);
     }
 }

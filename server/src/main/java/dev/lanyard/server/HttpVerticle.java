@@ -54,6 +54,9 @@ final class HttpVerticle extends VerticleBase {
         capabilities.mountApi(new ApiRouter(router, List.of(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES),
                 readinessGate, capabilities.adminAuth(), new JsonContentType())));
 
+        capabilities.mountOidc(router, readinessGate);
+        capabilities.mountOAuth(router, readinessGate);
+
         router.route().last().handler(ctx -> ctx.fail(404));
         router.route().failureHandler(Failures::handle);
 

@@ -45,7 +45,8 @@ public final class LanyardServer {
         this.vertx = vertx;
         Database db = Database.unattached(vertx);
         this.state = new LanyardState(db, registry);
-        this.capabilities = new Capabilities(vertx, db);
+        this.capabilities = new Capabilities(vertx, db, config.baseUrl());
+        this.capabilities.authorizationServers(config);
     }
 
     /** A server not started yet (see {@link #boot()}). */
@@ -99,6 +100,7 @@ public final class LanyardServer {
                     return AdminBootstrap.run(state.database(), capabilities.adminTokens(), capabilities.audit(),
                             config.initialAdminToken());
                 })
+                .compose(v -> capabilities.signingKeys().start(dataDirectory.root()))
                 .compose(v -> AuditNotifications.start(vertx, state.database().connectOptions()))
                 .map(n -> {
                     notifications = n;
@@ -138,6 +140,11 @@ public final class LanyardServer {
         return location;
     }
 
+    /** The signer of every authorization server (tests sign and verify through it). */
+    public dev.lanyard.server.keys.SigningKeys signingKeys() {
+        return capabilities.signingKeys();
+    }
+
     public int port() {
         return config.httpPort();
     }
@@ -161,6 +168,7 @@ public final class LanyardServer {
     private void stopBlocking() {
         stopping = true;
         await(notifications == null ? null : notifications.close());
+        await(capabilities.signingKeys().close());
         await(state.database().close());
         await(vertx.close());
         if (embedded != null) {

@@ -77,4 +77,59 @@ public final class Fixtures {
         assertEquals(200, r.status(), r.toString());
         return agent;
     }
+
+    /** The types of the audit events about {@code target}, oldest first (up to 1000). */
+    public List<String> auditTypes(String target) {
+        Api.Resp r = api.get("/api/v1/audit/events?target=" + target + "&limit=1000");
+        assertEquals(200, r.status(), r.toString());
+        List<String> types = new java.util.ArrayList<>();
+        r.body().forEach(e -> types.add(e.path("type").asText()));
+        return types;
+    }
+
+    /** The audit events about {@code target}, oldest first (up to 1000). */
+    public List<com.fasterxml.jackson.databind.JsonNode> auditEvents(String target) {
+        Api.Resp r = api.get("/api/v1/audit/events?target=" + target + "&limit=1000");
+        assertEquals(200, r.status(), r.toString());
+        List<com.fasterxml.jackson.databind.JsonNode> events = new java.util.ArrayList<>();
+        r.body().forEach(events::add);
+        return events;
+    }
+    /** A confidential client_secret_basic sign-on app; returns the 201 answer (which holds the client secret). */
+    public Api.Resp app() {
+        Api.Resp r = api.post("/api/v1/apps", Api.map("name", unique("app"), "client_type", "confidential",
+                "token_endpoint_auth_method", "client_secret_basic", "redirect_uris", List.of("https://app.example.com/callback")));
+        assertEquals(201, r.status(), r.toString());
+        return r;
+    }
+
+    public String appId() {
+        return app().id();
+    }
+
+    /** An ACTIVE resource authorization server; returns its id. */
+    public String authServer() {
+        Api.Resp r = api.post("/api/v1/authorization-servers", Api.map("name", unique("aus")));
+        assertEquals(201, r.status(), r.toString());
+        return r.id();
+    }
+
+    /** A resource of {@code serverId} at a unique https URI, defining {@code scopes}; returns its id. */
+    public String resource(String serverId, String... scopes) {
+        Api.Resp r = api.post("/api/v1/authorization-servers/" + serverId + "/resources", Api.map(
+                "uri", "https://" + unique("mcp") + ".example.com/mcp", "name", "MCP server", "scopes", List.of(scopes)));
+        assertEquals(201, r.status(), r.toString());
+        return r.id();
+    }
+
+    /** A connection of {@code agentId}; {@code resourceId} may be null. Returns the answer (201 or a refusal). */
+    public Api.Resp connection(String agentId, String serverId, String resourceId, String type, String condition,
+                               List<String> scopes) {
+        Map<String, Object> body = Api.map("authorization_server_id", serverId, "connection_type", type,
+                "scope_condition", condition, "scopes", scopes);
+        if (resourceId != null) {
+            body.put("resource_id", resourceId);
+        }
+        return api.post("/api/v1/ai-agents/" + agentId + "/connections", body);
+    }
 }

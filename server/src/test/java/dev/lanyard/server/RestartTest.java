@@ -53,7 +53,9 @@ class RestartTest {
         try (TestServer primary = TestServer.start(dir, TestServer.freePort())) {
             var loc = primary.server().databaseLocation();
             String url = "postgresql://" + loc.user() + "@" + loc.host() + ":" + loc.port() + "/" + loc.database();
+            // instances sharing a database share the master key that encrypts the signing keys
             Map<String, String> env = Map.of("LANYARD_DATABASE_URL", url,
+                    "LANYARD_MASTER_KEY", Files.readString(dir.resolve("master.key")).trim(),
                     "LANYARD_DATA_DIR", Files.createTempDirectory("lanyard-secondary-").toString(),
                     "LANYARD_HTTP_PORT", Integer.toString(TestServer.freePort()));
             LanyardServer secondary = LanyardServer.start(dev.lanyard.server.config.ServerConfig.from(env))

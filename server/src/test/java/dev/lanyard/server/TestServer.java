@@ -41,10 +41,16 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, int port) {
+        return start(dataDir, port, Map.of());
+    }
+
+    /** A server with extra environment settings (they override the defaults above). */
+    public static TestServer start(Path dataDir, int port, Map<String, String> extraEnv) {
         Map<String, String> env = new HashMap<>();
         env.put("LANYARD_DATA_DIR", dataDir.toString());
         env.put("LANYARD_HTTP_PORT", Integer.toString(port));
         env.put("LANYARD_ADMIN_TOKEN", ADMIN_TOKEN);
+        env.putAll(extraEnv);
         try {
             LanyardServer s = LanyardServer.start(ServerConfig.from(env))
                     .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);

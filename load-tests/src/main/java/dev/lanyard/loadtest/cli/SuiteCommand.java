@@ -72,6 +72,36 @@ public final class SuiteCommand implements Callable<Integer> {
     /** Runs a launch prepared elsewhere; tests use it to start a stand-in server. */
     ServerLaunch launchOverride;
 
+    /** Above this, other work on a two-core machine took enough CPU to distort the run. */
+    private static final double NOISY_OTHER_CORES = 0.25;
+
+    /** One scenario's figures and the CPU each side used meanwhile. */
+    private record Measured(LoadResult result, CpuShare cpu) {
+    }
+
+    private static Measured measure(Scenario scenario, ScenarioContext context, LoadGenerator generator, ServerProcess server,
+                                    LoadSpec spec) throws Exception {
+        RequestPlan plan = Futures.await(scenario.prepare(context), Duration.ofSeconds(60), scenario.name() + " setup");
+        System.out.printf("%-14s %s %s: %s, warm-up %s, measured %s ...%n", scenario.name(), plan.method(),
+                plan.path(), RunCommand.describe(spec), RunCommand.Seconds.of(spec.warmup()), RunCommand.Seconds.of(spec.duration()));
+        long wallStart = System.nanoTime();
+        Duration generatorCpu = ProcessCpu.self();
+        Duration serverCpu = server.cpuTime();
+        Duration machineCpu = ProcessCpu.machineBusy();
+        LoadResult r = Futures.await(generator.run(scenario.name(), server.target(), plan, spec),
+                spec.warmup().plus(spec.duration()).plus(spec.timeout()).plus(Duration.ofSeconds(30)), scenario.name() + " load");
+        CpuShare cpu = CpuShare.of(ProcessCpu.self().minus(generatorCpu), server.cpuTime().minus(serverCpu),
+                ProcessCpu.machineBusy().minus(machineCpu), Duration.ofNanos(System.nanoTime() - wallStart));
+        System.out.printf("%-14s %.0f req/s, p50 %.3f ms, p99 %.3f ms, non-2xx %d, errors %d, cpu gen/srv/other %s%n",
+                scenario.name(), r.throughput(), r.latency().p50Ms(), r.latency().p99Ms(), r.nonSuccess(), r.failures(),
+                ConsoleTable.cpu(cpu));
+        if (cpu.otherCores() > NOISY_OTHER_CORES) {
+            System.out.printf("%-14s warning: other processes used %.2f cores meanwhile; these figures understate the server%n",
+                    scenario.name(), cpu.otherCores());
+        }
+        return new Measured(r, cpu);
+    }
+
     @Override
     public Integer call() throws Exception {
         List<Scenario> toRun = Scenarios.resolve(scenarios);
@@ -111,21 +141,9 @@ public final class SuiteCommand implements Callable<Integer> {
                 ScenarioContext context = new ScenarioContext(vertx, admin);
                 for (Scenario scenario : toRun) {
                     try {
-                        RequestPlan plan = Futures.await(scenario.prepare(context), Duration.ofSeconds(60), scenario.name() + " setup");
-                        System.out.printf("%-14s %s %s: %s, warm-up %s, measured %s ...%n", scenario.name(), plan.method(),
-                                plan.path(), RunCommand.describe(spec), RunCommand.Seconds.of(spec.warmup()),
-                                RunCommand.Seconds.of(spec.duration()));
-                        long wallStart = System.nanoTime();
-                        Duration generatorCpu = ProcessCpu.self();
-                        Duration serverCpu = server.cpuTime();
-                        LoadResult r = Futures.await(generator.run(scenario.name(), server.target(), plan, spec),
-                                spec.warmup().plus(spec.duration()).plus(spec.timeout()).plus(Duration.ofSeconds(30)),
-                                scenario.name() + " load");
-                        cpu.put(scenario.name(), CpuShare.of(ProcessCpu.self().minus(generatorCpu),
-                                server.cpuTime().minus(serverCpu), Duration.ofNanos(System.nanoTime() - wallStart)));
-                        results.add(r);
-                        System.out.printf("%-14s %.0f req/s, p50 %.3f ms, p99 %.3f ms, non-2xx %d, errors %d%n", scenario.name(),
-                                r.throughput(), r.latency().p50Ms(), r.latency().p99Ms(), r.nonSuccess(), r.failures());
+                        Measured m = measure(scenario, context, generator, server, spec);
+                        results.add(m.result());
+                        cpu.put(scenario.name(), m.cpu());
                     } catch (Exception e) {
                         failures.put(scenario.name(), String.valueOf(e.getMessage()));
                         System.err.printf("%s: not measured: %s%n", scenario.name(), e.getMessage());

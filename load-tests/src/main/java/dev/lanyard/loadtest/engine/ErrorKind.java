@@ -39,9 +39,6 @@ public enum ErrorKind {
                 // "Connection reset by peer" and friends arrive as plain IOExceptions from the transport.
                 return CLOSED;
             }
-            if (c.getCause() == c) {
-                break;
-            }
         }
         return OTHER;
     }

@@ -16,7 +16,7 @@ public final class ConsoleTable {
     public static String render(RunReport report) {
         List<String[]> rows = new ArrayList<>();
         String ratioHeader = report.baseline() == null ? "ratio" : "vs " + report.baseline();
-        rows.add(new String[]{"scenario", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "non-2xx", "errors", ratioHeader, "cpu gen/srv"});
+        rows.add(new String[]{"scenario", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "non-2xx", "errors", ratioHeader, "cpu gen/srv/other"});
         for (LoadResult r : report.results()) {
             LatencySummary l = r.latency();
             rows.add(new String[]{r.scenario(), fmt("%.0f", r.throughput()), fmt("%.3f", l.p50Ms()), fmt("%.3f", l.p90Ms()),
@@ -46,8 +46,9 @@ public final class ConsoleTable {
         return out.toString();
     }
 
-    static String cpu(CpuShare c) {
-        return c == null ? "-" : fmt("%.2f", c.generatorCores()) + "/" + fmt("%.2f", c.serverCores());
+    public static String cpu(CpuShare c) {
+        return c == null ? "-" : fmt("%.2f", c.generatorCores()) + "/" + fmt("%.2f", c.serverCores())
+                + "/" + (Double.isNaN(c.otherCores()) ? "?" : fmt("%.2f", c.otherCores()));
     }
 
     private static String pad(String s, int width, boolean right) {

@@ -46,10 +46,11 @@ public final class HtmlReport {
         meta(h, report);
         h.append("<h2>Latency by percentile</h2>\n");
         chart(h, report.results());
-        h.append("<p>Latency of successful requests, from the intended send time to the last response byte")
+        h.append("<p>Latency of successful requests to the last response byte, ")
                 .append(report.settings().mode().label().equals("rate")
-                        ? " (rate mode: corrected for coordinated omission)." : " (closed loop: from the actual send).")
-                .append("</p>\n<h2>Results</h2>\n");
+                        ? "charged from each request's intended send time (constant rate, corrected for coordinated omission)."
+                        : "from the moment each request was sent (closed loop).")
+                .append(" Logarithmic latency axis.</p>\n<h2>Results</h2>\n");
         results(h, report);
         if (!report.failures().isEmpty()) {
             h.append("<h2>Not measured</h2>\n<table>\n");
@@ -85,11 +86,11 @@ public final class HtmlReport {
         String ratio = report.baseline() == null ? "ratio" : "throughput vs " + report.baseline();
         h.append("<table>\n<tr><th>scenario</th><th>request</th><th>req/s</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th>")
                 .append("<th>p99.9 ms</th><th>max ms</th><th>non-2xx</th><th>errors</th><th>").append(esc(ratio))
-                .append("</th><th>CPU cores generator/server</th></tr>\n");
+                .append("</th><th>CPU cores generator/server/other</th></tr>\n");
         for (LoadResult r : report.results()) {
             LatencySummary l = r.latency();
             h.append("<tr><td>").append(esc(r.scenario())).append("</td><td>").append(esc(r.method() + " " + r.path()))
-                    .append("</td><td>").append(num(r.throughput()))
+                    .append("</td><td>").append(String.format(Locale.ROOT, "%.0f", r.throughput()))
                     .append("</td><td>").append(ms(l.p50Ms())).append("</td><td>").append(ms(l.p90Ms()))
                     .append("</td><td>").append(ms(l.p99Ms())).append("</td><td>").append(ms(l.p999Ms()))
                     .append("</td><td>").append(ms(l.maxMs()))
@@ -124,6 +125,7 @@ public final class HtmlReport {
 
     private static void chart(StringBuilder h, List<LoadResult> results) {
         double maxX = 2; // always show at least up to p99
+        double minY = Double.MAX_VALUE;
         double maxY = 0;
         for (LoadResult r : results) {
             for (LatencySummary.CurvePoint p : r.latency().curve()) {
@@ -131,10 +133,13 @@ public final class HtmlReport {
                     maxX = Math.max(maxX, x(p.percentile()));
                 }
                 maxY = Math.max(maxY, p.valueMs());
+                minY = Math.min(minY, p.valueMs());
             }
         }
         maxX = Math.min(6, Math.ceil(maxX));
-        double yTop = niceCeiling(maxY);
+        // Log scale in decades: medians around 1 ms and maxima around 1 s both stay readable.
+        int lowDecade = maxY == 0 ? -1 : (int) Math.floor(Math.log10(Math.max(0.001, minY)));
+        int highDecade = maxY == 0 ? 1 : Math.max(lowDecade + 1, (int) Math.ceil(Math.log10(Math.max(0.001, maxY))));
         int plotW = WIDTH - LEFT - RIGHT;
         int plotH = HEIGHT - TOP - BOTTOM;
         h.append("<svg width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT).append("\" viewBox=\"0 0 ")
@@ -148,13 +153,12 @@ public final class HtmlReport {
                     .append("<text x=\"").append(num(px)).append("\" y=\"").append(TOP + plotH + 18)
                     .append("\" text-anchor=\"middle\">").append(esc(percentileLabel(i))).append("</text>\n");
         }
-        for (int i = 0; i <= 5; i++) {
-            double value = yTop * i / 5;
-            double py = TOP + plotH - plotH * i / 5.0;
+        for (int d = lowDecade; d <= highDecade; d++) {
+            double py = yPixel(Math.pow(10, d), lowDecade, highDecade, plotH);
             h.append("<line x1=\"").append(LEFT).append("\" y1=\"").append(num(py)).append("\" x2=\"").append(LEFT + plotW)
                     .append("\" y2=\"").append(num(py)).append("\" stroke=\"#e5e5e5\"/>\n")
                     .append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(num(py + 4))
-                    .append("\" text-anchor=\"end\">").append(ms(value)).append("</text>\n");
+                    .append("\" text-anchor=\"end\">").append(decadeLabel(d)).append("</text>\n");
         }
         h.append("<text x=\"").append(LEFT + plotW / 2).append("\" y=\"").append(HEIGHT - 8)
                 .append("\" text-anchor=\"middle\">percentile</text>\n")
@@ -167,7 +171,7 @@ public final class HtmlReport {
             for (LatencySummary.CurvePoint p : r.latency().curve()) {
                 double xv = p.percentile() >= 100 ? maxX : Math.min(maxX, x(p.percentile()));
                 double px = LEFT + plotW * xv / maxX;
-                double py = TOP + plotH - (yTop > 0 ? plotH * p.valueMs() / yTop : 0);
+                double py = yPixel(p.valueMs(), lowDecade, highDecade, plotH);
                 points.append(points.length() == 0 ? "" : " ").append(num(px)).append(',').append(num(py));
             }
             h.append("<polyline class=\"series\" data-scenario=\"").append(esc(r.scenario())).append("\" fill=\"none\" stroke=\"")
@@ -181,25 +185,21 @@ public final class HtmlReport {
         h.append("</svg>\n");
     }
 
+    private static double yPixel(double ms, int lowDecade, int highDecade, int plotH) {
+        double v = Math.log10(Math.max(Math.pow(10, lowDecade), ms));
+        return TOP + plotH - plotH * (v - lowDecade) / (highDecade - lowDecade);
+    }
+
+    private static String decadeLabel(int decade) {
+        return decade >= 0 ? String.valueOf((long) Math.pow(10, decade)) : String.format(Locale.ROOT, "%." + (-decade) + "f", Math.pow(10, decade));
+    }
+
     private static double x(double percentile) {
         return Math.log10(1 / (1 - percentile / 100.0));
     }
 
     private static String percentileLabel(int decade) {
         return new String[]{"0%", "90%", "99%", "99.9%", "99.99%", "99.999%", "99.9999%"}[decade];
-    }
-
-    private static double niceCeiling(double v) {
-        if (v <= 0) {
-            return 1;
-        }
-        double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double step : new double[]{1, 2, 2.5, 5, 10}) {
-            if (step * magnitude >= v) {
-                return step * magnitude;
-            }
-        }
-        return 10 * magnitude;
     }
 
     private static String num(double v) {

@@ -117,7 +117,8 @@ public final class JsonReport {
                 .put("ratio_to_baseline", ratio)
                 .put("cpu_cores", cpu == null ? null : new JsonObject()
                         .put("generator", round(cpu.generatorCores()))
-                        .put("server", round(cpu.serverCores())));
+                        .put("server", round(cpu.serverCores()))
+                        .put("other", Double.isNaN(cpu.otherCores()) ? null : round(cpu.otherCores())));
     }
 
     private static JsonObject latency(LatencySummary s, boolean withCurve) {

@@ -1,5 +1,8 @@
 package dev.lanyard.loadtest.server;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
@@ -17,6 +20,30 @@ public final class ProcessCpu {
 
     public static Duration of(ProcessHandle p) {
         return p.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    /**
+     * CPU time all processes on the machine have used since boot (user, nice, system, irq, softirq, steal from
+     * {@code /proc/stat}); zero where that file does not exist. Compared with our two processes it shows how much
+     * other work competed for the cores during a run.
+     */
+    public static Duration machineBusy() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
+                if (line.startsWith("cpu ")) {
+                    String[] f = line.trim().split("\\s+");
+                    long ticks = 0;
+                    for (int i : new int[]{1, 2, 3, 6, 7, 8}) {
+                        ticks += Long.parseLong(f[i]);
+                    }
+                    // USER_HZ is 100 on every Linux architecture the JDK runs on.
+                    return Duration.ofMillis(ticks * 10);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux: report no machine-wide figure.
+        }
+        return Duration.ZERO;
     }
 
     /** Sum over the given processes and all their descendants, each counted once. */

@@ -49,7 +49,7 @@ class ReportTest {
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             RunReport report = new RunReport(Instant.parse("2026-11-23T12:00:00Z"), MachineInfo.detect(), JavaRuntime.current(), 1,
                     new ServerInfo("server.jar", JavaRuntime.current(), target.baseUrl(), 1234, 50), spec, "fast",
-                    List.of(fast, slow), Map.of("broken", "setup failed: 401"), Map.of("fast", new CpuShare(0.5, 1.25)));
+                    List.of(fast, slow), Map.of("broken", "setup failed: 401"), Map.of("fast", new CpuShare(0.5, 1.25, 0.1)));
 
             JsonReport.write(report, dir.resolve("results.json"));
             HtmlReport.write(report, dir.resolve("report.html"));

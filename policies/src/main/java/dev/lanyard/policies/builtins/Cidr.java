@@ -6,6 +6,10 @@ import java.net.UnknownHostException;
 
 /** {@code net.cidr_contains(cidr, cidr_or_ip)} for IPv4 and IPv6 literals (never a name lookup). */
 final class Cidr {
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9a-fA-F:.]+");
+    private static final java.util.regex.Pattern PREFIX = java.util.regex.Pattern.compile("\\d{1,3}");
+
     private Cidr() {}
 
     /** A network as [first, last] address with its family width in bits. */
@@ -29,7 +33,7 @@ final class Cidr {
         byte[] addr = parseIp(s.substring(0, slash));
         int bits = addr.length * 8;
         String len = s.substring(slash + 1);
-        if (!len.matches("\\d{1,3}")) {
+        if (!PREFIX.matcher(len).matches()) {
             throw new BuiltinError("invalid CIDR address: " + s);
         }
         int prefix = Integer.parseInt(len);
@@ -49,8 +53,8 @@ final class Cidr {
     }
 
     static byte[] parseIp(String s) {
-        if (s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            String[] parts = s.split("\\.");
+        if (IPV4.matcher(s).matches()) {
+            String[] parts = s.split("\\.", -1);
             byte[] b = new byte[4];
             for (int i = 0; i < 4; i++) {
                 int v = Integer.parseInt(parts[i]);
@@ -61,7 +65,7 @@ final class Cidr {
             }
             return b;
         }
-        if (s.indexOf(':') >= 0 && s.matches("[0-9a-fA-F:.]+")) {
+        if (s.indexOf(':') >= 0 && IPV6.matcher(s).matches()) {
             try {
                 byte[] b = InetAddress.getByName(s).getAddress();
                 if (b.length == 4) {

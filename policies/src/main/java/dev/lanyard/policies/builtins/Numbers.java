@@ -16,6 +16,8 @@ import java.util.Set;
  */
 final class Numbers {
     static final MathContext DIV = MathContext.DECIMAL128;
+    private static final java.util.regex.Pattern NUMBER =
+            java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
     private Numbers() {}
 
@@ -161,7 +163,7 @@ final class Numbers {
             return v;
         }
         String s = Values.string(v);
-        if (!s.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
+        if (!NUMBER.matcher(s).matches()) {
             throw new BuiltinError("invalid syntax");
         }
         return new BigDecimal(s.startsWith("+") ? s.substring(1) : s);

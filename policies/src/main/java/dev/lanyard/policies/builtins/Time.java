@@ -12,6 +12,9 @@ import java.time.format.DateTimeParseException;
 final class Time {
     private static final BigInteger BILLION = BigInteger.valueOf(1_000_000_000L);
 
+    private static final java.util.regex.Pattern RFC3339 = java.util.regex.Pattern.compile(
+            "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})");
+
     private Time() {}
 
     static Object nowNs(Clock clock) {
@@ -26,7 +29,7 @@ final class Time {
     /** RFC 3339 with optional fractional seconds and a Z or ±hh:mm offset (Go's time.RFC3339 layout). */
     static Object parseRfc3339Ns(Object s) {
         String x = Values.string(s);
-        if (!x.matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})")) {
+        if (!RFC3339.matcher(x).matches()) {
             throw new BuiltinError("cannot parse " + x + " as RFC3339");
         }
         try {

@@ -17,7 +17,13 @@ public final class LanyardPolicyCli implements Runnable {
     }
 
     public static int run(String... args) {
-        return new CommandLine(new LanyardPolicyCli()).execute(args);
+        CommandLine cli = new CommandLine(new LanyardPolicyCli());
+        // a bad path or bundle is a user error: one line on stderr, not a stack trace
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return 1;
+        });
+        return cli.execute(args);
     }
 
     public static void main(String[] args) {

@@ -52,8 +52,17 @@ public final class Planner {
     private final List<String> files = new ArrayList<>();
     private final Map<String, Integer> fileIndex = new HashMap<>();
     private final Set<String> builtins = new LinkedHashSet<>();
-    private final Map<List<String>, String> funcNames = new HashMap<>();
-    private final Deque<List<String>> pending = new ArrayDeque<>();
+    private final Map<FuncKey, String> funcNames = new HashMap<>();
+    private final Deque<FuncKey> pending = new ArrayDeque<>();
+    /**
+     * Mock sets of {@code with data.<virtual doc> as <constant>}, by generation: generation 0 has no mocks, every
+     * other set of mocks gets its own copies of the rule functions ({@code g1.data…}), planned with the mocks.
+     */
+    private final List<Map<List<String>, Term>> generations = new ArrayList<>(List.of(Map.of()));
+    private Map<List<String>, Term> mocks = Map.of();
+
+    /** A rule group planned under one generation of mocks. */
+    private record FuncKey(int generation, List<String> path) {}
     private final Map<String, Policy.Func> funcs = new LinkedHashMap<>();
 
     /** Per-function planning state. */
@@ -144,16 +153,24 @@ public final class Planner {
     // ---- rule groups
 
     private String funcName(List<String> path) {
-        String name = funcNames.get(path);
+        int gen = generations.indexOf(mocks);
+        if (gen < 0) {
+            generations.add(mocks);
+            gen = generations.size() - 1;
+        }
+        FuncKey key = new FuncKey(gen, path);
+        String name = funcNames.get(key);
         if (name == null) {
-            name = "g0.data." + String.join(".", path);
-            funcNames.put(path, name);
-            pending.add(path);
+            name = "g" + gen + ".data." + String.join(".", path);
+            funcNames.put(key, name);
+            pending.add(key);
         }
         return name;
     }
 
-    private void planRuleGroup(List<String> path) {
+    private void planRuleGroup(FuncKey key) {
+        List<String> path = key.path();
+        mocks = generations.get(key.generation());
         List<Rule> rules = program.group(path);
         Rule first = rules.get(0);
         int params = first.kind() == Rule.Kind.FUNCTION ? 2 + first.args().size() : 2;
@@ -165,13 +182,13 @@ public final class Planner {
             case PARTIAL_SET -> {
                 blocks.add(new Block(List.of(new Stmt.MakeSetStmt(result, loc))));
                 for (Rule r : rules) {
-                    blocks.add(ruleBlock(r, Set.of(), () -> planTerm(r.key(), k -> emit(new Stmt.SetAddStmt(k, result, loc)))));
+                    blocks.add(ruleBlock(r, () -> planTerm(r.key(), k -> emit(new Stmt.SetAddStmt(k, result, loc)))));
                 }
             }
             case PARTIAL_OBJECT -> {
                 blocks.add(new Block(List.of(new Stmt.MakeObjectStmt(result, loc))));
                 for (Rule r : rules) {
-                    blocks.add(ruleBlock(r, Set.of(), () -> planTerm(r.key(), k -> planTerm(r.value(),
+                    blocks.add(ruleBlock(r, () -> planTerm(r.key(), k -> planTerm(r.value(),
                         v -> emit(new Stmt.ObjectInsertOnceStmt(k, v, result, loc))))));
                 }
             }
@@ -211,9 +228,9 @@ public final class Planner {
         List<Integer> paramList = new ArrayList<>();
         for (int i = 0; i < params; i++) paramList.add(i);
         List<String> irPath = new ArrayList<>();
-        irPath.add("g0");
+        irPath.add("g" + key.generation());
         irPath.addAll(path);
-        String name = funcNames.get(path);
+        String name = funcNames.get(key);
         funcs.put(name, new Policy.Func(name, paramList, result, blocks, irPath));
     }
 
@@ -229,7 +246,7 @@ public final class Planner {
         });
     }
 
-    private Block ruleBlock(Rule r, Set<String> unused, Runnable head) {
+    private Block ruleBlock(Rule r, Runnable head) {
         return block(() -> {
             loc = loc(r.pos());
             planBodyChecked(r.body(), head);
@@ -387,10 +404,11 @@ public final class Planner {
      * memoised results computed under the replacement never leak out.
      */
     private void planWith(Expr e, Runnable k) {
-        List<Expr.With> ws = e.withs();
+        List<Expr.With> ws = new ArrayList<>();
         List<Integer> targets = new ArrayList<>();
         List<List<Integer>> paths = new ArrayList<>();
-        for (Expr.With w : ws) {
+        Map<List<String>, Term> innerMocks = new HashMap<>(mocks);
+        for (Expr.With w : e.withs()) {
             Term t = w.target();
             Term head = t instanceof Term.Ref r ? r.head() : t;
             List<Term> segs = t instanceof Term.Ref r ? r.path() : List.of();
@@ -403,8 +421,17 @@ public final class Planner {
                 names.add(str.value());
             }
             if (v.name().equals("data") && overlapsVirtual(names)) {
-                throw RegoCompileException.at(w.pos(), "unsupported: with on virtual document data." + String.join(".", names));
+                // replacing a virtual document is done at plan time: the expression calls copies of the rules
+                // planned under a new generation that see the constant instead of the rule
+                if (!Term.isGround(w.value()) || belowRule(names)) {
+                    throw RegoCompileException.at(w.pos(), "unsupported: with on virtual document data." + String.join(".", names)
+                        + (Term.isGround(w.value()) ? " below a rule" : " with a non-constant value"));
+                }
+                innerMocks.keySet().removeIf(m -> m.size() >= names.size() && m.subList(0, names.size()).equals(names));
+                innerMocks.put(List.copyOf(names), w.value());
+                continue;
             }
+            ws.add(w);
             targets.add(v.name().equals("input") ? 0 : 1);
             List<Integer> idx = new ArrayList<>();
             for (String s : names) idx.add(stringIndex(s));
@@ -413,11 +440,13 @@ public final class Planner {
         List<Term> values = new ArrayList<>();
         for (Expr.With w : ws) values.add(w.value());
         Expr plain = new Expr(e.node(), false, List.of(), e.pos());
-        planTerms(values, 0, new ArrayList<>(), ops -> {
+        planTerms(values, ops -> {
             Set<String> before = new HashSet<>(vars.keySet());
             int acc = newLocal();
             emit(new Stmt.ResetLocalStmt(acc, loc));
             List<List<String>> outputs = new ArrayList<>();
+            Map<List<String>, Term> outerMocks = mocks;
+            mocks = Map.copyOf(innerMocks);
             Block inner = block(() -> withNest(targets, paths, ops, 0, () -> planExpr(plain, () -> {
                 List<String> out = new ArrayList<>(new TreeSet<>(vars.keySet()));
                 out.removeAll(before);
@@ -432,6 +461,7 @@ public final class Planner {
                 for (String name : out) emit(new Stmt.ArrayAppendStmt(Operand.local(vars.get(name)), tuple, loc));
                 emit(new Stmt.ArrayAppendStmt(Operand.local(tuple), acc, loc));
             })));
+            mocks = outerMocks;
             // acc is created lazily: an array when the expression binds variables, a flag otherwise
             List<String> out = outputs.isEmpty() ? List.of() : outputs.get(0);
             if (!out.isEmpty()) emit(new Stmt.MakeArrayStmt(0, acc, loc));
@@ -473,6 +503,17 @@ public final class Planner {
         emit(new Stmt.WithStmt(targets.get(i), paths.get(i), values.get(i), b, loc));
     }
 
+    /** True if {@code path} lies strictly inside the value of a rule (data.pkg.rule.key). */
+    private boolean belowRule(List<String> path) {
+        RuleTrie node = root;
+        for (String s : path) {
+            if (node.hasRules()) return true;
+            node = node.child(s);
+            if (node == null) return false;
+        }
+        return false;
+    }
+
     private boolean overlapsVirtual(List<String> path) {
         RuleTrie node = root;
         for (String s : path) {
@@ -488,7 +529,7 @@ public final class Planner {
         List<Term> args = c.args();
         if (safety.isRelation(c.name())) {
             if (args.size() != arity + 1) throw RegoCompileException.at(c.pos(), "unsupported: " + c.name() + " without an output argument");
-            planTerms(args.subList(0, arity), 0, new ArrayList<>(), ops -> {
+            planTerms(args.subList(0, arity), ops -> {
                 int pairs = newLocal();
                 emitCall(c.name(), ops, pairs);
                 int key = newLocal();
@@ -499,7 +540,7 @@ public final class Planner {
             return;
         }
         if (args.size() == arity + 1) {
-            planTerms(args.subList(0, arity), 0, new ArrayList<>(), ops -> {
+            planTerms(args.subList(0, arity), ops -> {
                 int r = newLocal();
                 emitCall(c.name(), ops, r);
                 planUnifyLocal(args.get(arity), Operand.local(r), k);
@@ -507,14 +548,14 @@ public final class Planner {
             return;
         }
         if (c.name().equals("equal") || c.name().equals("neq")) {
-            planTerms(args, 0, new ArrayList<>(), ops -> {
+            planTerms(args, ops -> {
                 emit(c.name().equals("equal") ? new Stmt.EqualStmt(ops.get(0), ops.get(1), loc)
                     : new Stmt.NotEqualStmt(ops.get(0), ops.get(1), loc));
                 k.run();
             });
             return;
         }
-        planTerms(args, 0, new ArrayList<>(), ops -> {
+        planTerms(args, ops -> {
             int r = newLocal();
             emitCall(c.name(), ops, r);
             emit(new Stmt.NotEqualStmt(Operand.local(r), new Operand.Bool(false), loc));
@@ -685,7 +726,7 @@ public final class Planner {
      * Plans several terms, left to right except that a term reading a variable another term's reference enumerates
      * ({@code foo == input.foos[foo]}) waits until that variable is bound.
      */
-    private void planTerms(List<Term> terms, int unused, List<Operand> unusedAcc, Consumer<List<Operand>> k) {
+    private void planTerms(List<Term> terms, Consumer<List<Operand>> k) {
         planTermsOrdered(terms, new Operand[terms.size()], new boolean[terms.size()], terms.size(), k);
     }
 
@@ -744,20 +785,20 @@ public final class Planner {
             if (c.args().size() != safety.arity(c.name())) {
                 throw RegoCompileException.at(c.pos(), "rego_type_error: " + c.name() + ": too many arguments in a nested call");
             }
-            planTerms(c.args(), 0, new ArrayList<>(), ops -> {
+            planTerms(c.args(), ops -> {
                 int r = newLocal();
                 emitCall(c.name(), ops, r);
                 k.accept(Operand.local(r));
             });
         } else if (t instanceof Term.ArrayTerm a) {
-            planTerms(a.items(), 0, new ArrayList<>(), ops -> {
+            planTerms(a.items(), ops -> {
                 int arr = newLocal();
                 emit(new Stmt.MakeArrayStmt(ops.size(), arr, loc));
                 for (Operand op : ops) emit(new Stmt.ArrayAppendStmt(op, arr, loc));
                 k.accept(Operand.local(arr));
             });
         } else if (t instanceof Term.SetTerm s) {
-            planTerms(s.items(), 0, new ArrayList<>(), ops -> {
+            planTerms(s.items(), ops -> {
                 int set = newLocal();
                 emit(new Stmt.MakeSetStmt(set, loc));
                 for (Operand op : ops) emit(new Stmt.SetAddStmt(op, set, loc));
@@ -766,7 +807,7 @@ public final class Planner {
         } else if (t instanceof Term.ObjectTerm o) {
             List<Term> all = new ArrayList<>(o.keys());
             all.addAll(o.values());
-            planTerms(all, 0, new ArrayList<>(), ops -> {
+            planTerms(all, ops -> {
                 int obj = newLocal();
                 emit(new Stmt.MakeObjectStmt(obj, loc));
                 int n = o.keys().size();
@@ -849,6 +890,11 @@ public final class Planner {
      * far, applied to the base document only when a position has no rules below it.
      */
     private void planDataRef(RuleTrie node, List<Operand> base, List<Term> path, int i, Consumer<Operand> k) {
+        Term mock = node == null ? null : mocks.get(node.path);
+        if (mock != null) {
+            planTerm(mock, v -> planPath(v, path, i, k));
+            return;
+        }
         if (node == null) {
             planBase(base, b -> planPath(b, path, i, k));
             return;
@@ -922,21 +968,36 @@ public final class Planner {
 
     /** The value of a tree position above rules: an object of the child rules' values merged with base data. */
     private void planExtent(RuleTrie node, List<Operand> base, Consumer<Operand> k) {
+        planExtent(node, base, true, k);
+    }
+
+    /**
+     * @param mergeBase merge the base document at this position; nested positions leave that to the outermost
+     *                  call, whose recursive merge covers them, so no base subtree is merged twice
+     */
+    private void planExtent(RuleTrie node, List<Operand> base, boolean mergeBase, Consumer<Operand> k) {
         int obj = newLocal();
         emit(new Stmt.MakeObjectStmt(obj, loc));
         for (var e : node.children.entrySet()) {
             RuleTrie child = e.getValue();
             if (child.isFunction()) continue;
             Operand name = str(e.getKey());
+            Term mock = mocks.get(child.path);
             emit(new Stmt.BlockStmt(List.of(block(() -> {
-                if (child.hasRules()) {
+                if (mock != null) {
+                    planTerm(mock, v -> emit(new Stmt.ObjectInsertStmt(name, v, obj, loc)));
+                } else if (child.hasRules()) {
                     int r = newLocal();
                     emit(new Stmt.CallStmt(funcName(child.path), List.of(INPUT, DATA), r, loc));
                     emit(new Stmt.ObjectInsertStmt(name, Operand.local(r), obj, loc));
                 } else {
-                    planExtent(child, append(base, name), v -> emit(new Stmt.ObjectInsertStmt(name, v, obj, loc)));
+                    planExtent(child, append(base, name), false, v -> emit(new Stmt.ObjectInsertStmt(name, v, obj, loc)));
                 }
             })), loc));
+        }
+        if (!mergeBase) {
+            k.accept(Operand.local(obj));
+            return;
         }
         int result = newLocal();
         emit(new Stmt.AssignVarStmt(Operand.local(obj), result, loc));

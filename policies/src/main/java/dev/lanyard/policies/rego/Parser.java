@@ -307,6 +307,8 @@ public final class Parser {
             }
             return new Expr(new Expr.Some(List.of(asVar(first))), pos);
         }
+        boolean negatedEvery = at("not") && peek(1).is("every");
+        if (negatedEvery) next();
         if (accept("every")) {
             Term.Var a = asVar(primary(false));
             Term.Var b = null;
@@ -314,9 +316,8 @@ public final class Parser {
             expect("in");
             Term domain = exprTerm(true);
             List<Expr> body = block();
-            Expr e = b == null ? new Expr(new Expr.Every(null, a, domain, body), pos)
-                : new Expr(new Expr.Every(a, b, domain, body), pos);
-            return withModifiers(e);
+            Expr.Every every = b == null ? new Expr.Every(null, a, domain, body) : new Expr.Every(a, b, domain, body);
+            return withModifiers(new Expr(every, negatedEvery, List.of(), pos));
         }
         boolean negated = accept("not");
         Term t = exprTerm(false);

@@ -34,6 +34,21 @@ final class ByteSource {
         return result;
     }
 
+    long sleb() {
+        long result = 0;
+        int shift = 0;
+        int b;
+        do {
+            b = u8();
+            result |= (long) (b & 0x7f) << shift;
+            shift += 7;
+        } while ((b & 0x80) != 0);
+        if (shift < 64 && (b & 0x40) != 0) {
+            result |= -1L << shift;
+        }
+        return result;
+    }
+
     String name() {
         int n = (int) uleb();
         String s = new String(buf, pos, n, java.nio.charset.StandardCharsets.UTF_8);

@@ -160,6 +160,31 @@ final class Code {
         return this;
     }
 
+    Code i32Add() {
+        out.u8(0x6a);
+        return this;
+    }
+
+    Code i32Sub() {
+        out.u8(0x6b);
+        return this;
+    }
+
+    Code i32LtU() {
+        out.u8(0x49);
+        return this;
+    }
+
+    Code i32GtU() {
+        out.u8(0x4b);
+        return this;
+    }
+
+    Code i32Load8U(int offset) {
+        out.u8(0x2d).uleb(0).uleb(offset);
+        return this;
+    }
+
     Code i32And() {
         out.u8(0x71);
         return this;

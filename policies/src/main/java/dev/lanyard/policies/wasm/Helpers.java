@@ -12,6 +12,13 @@ final class Helpers {
     final int merge;
     final int typeName;
     final int count;
+    final int and;
+    final int or;
+    final int minus;
+    final int startswith;
+    final int endswith;
+    final int objectGet;
+    private final int bytesEqual;
 
     private final Runtime r;
     private final StaticData data;
@@ -26,10 +33,25 @@ final class Helpers {
         merge = linker.declare(linker.type(2, 1));
         typeName = linker.declare(linker.type(1, 1));
         count = linker.declare(linker.type(1, 1));
+        and = linker.declare(linker.type(2, 1));
+        or = linker.declare(linker.type(2, 1));
+        minus = linker.declare(linker.type(2, 1));
+        startswith = linker.declare(linker.type(2, 1));
+        endswith = linker.declare(linker.type(2, 1));
+        objectGet = linker.declare(linker.type(3, 1));
+        bytesEqual = linker.declare(linker.type(3, 1));
     }
 
-    /** @param countHostId host builtin id used for {@code count} on strings (rune count), or -1 */
-    void define(ModuleLinker linker, int countHostId) {
+    /** @param hostIds host builtin ids, for the cases these helpers hand to the host (e.g. count of a string) */
+    void define(ModuleLinker linker, java.util.Map<String, Integer> hostIds) {
+        int countHostId = hostIds.getOrDefault("count", -1);
+        linker.define(and, setOp(false, true));
+        linker.define(or, setOp(true, false));
+        linker.define(minus, minus(hostIds.getOrDefault("minus", -1)));
+        linker.define(startswith, affix(false));
+        linker.define(endswith, affix(true));
+        linker.define(objectGet, objectGet(hostIds.getOrDefault("object.get", -1)));
+        linker.define(bytesEqual, bytesEqual());
         linker.define(member2, member2());
         linker.define(member3, member3());
         linker.define(copyObject, copyObject());
@@ -160,6 +182,115 @@ final class Helpers {
             c.end();
         }
         c.i32Const(0);
+        return c.body(1);
+    }
+
+    private void bothSets(Code c, int a, int b) {
+        c.localGet(a).call(r.valueType).i32Const(Runtime.TYPE_SET).i32Ne();
+        c.localGet(b).call(r.valueType).i32Const(Runtime.TYPE_SET).i32Ne().i32Or();
+    }
+
+    /** Set union (addAllOfB) or intersection (keepIfInB); undefined unless both operands are sets. */
+    private byte[] setOp(boolean addAllOfB, boolean keepIfInB) {
+        Code c = new Code();
+        int a = 0, b = 1, out = 2, k = 3;
+        bothSets(c, a, b);
+        c.ifThen().i32Const(0).ret().end();
+        c.call(r.set).localSet(out);
+        c.block(false).loop(false);
+        c.localGet(a).localGet(k).call(r.iter).localTee(k).i32Eqz().brIf(1);
+        if (keepIfInB) {
+            c.localGet(b).localGet(k).call(r.valueGet).ifThen();
+            c.localGet(out).localGet(k).call(r.setAdd);
+            c.end();
+        } else {
+            c.localGet(out).localGet(k).call(r.setAdd);
+        }
+        c.br(0);
+        c.end().end();
+        if (addAllOfB) {
+            c.i32Const(0).localSet(k);
+            c.block(false).loop(false);
+            c.localGet(b).localGet(k).call(r.iter).localTee(k).i32Eqz().brIf(1);
+            c.localGet(out).localGet(k).call(r.setAdd);
+            c.br(0);
+            c.end().end();
+        }
+        c.localGet(out);
+        return c.body(2);
+    }
+
+    /** Set difference inline; numbers (or anything else) go to the host's {@code minus}. */
+    private byte[] minus(int hostId) {
+        Code c = new Code();
+        int a = 0, b = 1, out = 2, k = 3;
+        bothSets(c, a, b);
+        c.ifThen();
+        if (hostId >= 0) {
+            c.i32Const(hostId).i32Const(0).localGet(a).localGet(b).call(r.builtinN[2]).ret();
+        } else {
+            c.i32Const(0).ret();
+        }
+        c.end();
+        c.call(r.set).localSet(out);
+        c.block(false).loop(false);
+        c.localGet(a).localGet(k).call(r.iter).localTee(k).i32Eqz().brIf(1);
+        c.localGet(b).localGet(k).call(r.valueGet).i32Eqz().ifThen();
+        c.localGet(out).localGet(k).call(r.setAdd);
+        c.end();
+        c.br(0);
+        c.end().end();
+        c.localGet(out);
+        return c.body(2);
+    }
+
+    // (p, q, n) -> 1 when the n bytes at p and q are equal
+    private byte[] bytesEqual() {
+        Code c = new Code();
+        int p = 0, q = 1, n = 2, i = 3;
+        c.block(false).loop(false);
+        c.localGet(i).localGet(n).i32GeS().brIf(1);
+        c.localGet(p).localGet(i).i32Add().i32Load8U(0);
+        c.localGet(q).localGet(i).i32Add().i32Load8U(0);
+        c.i32Ne().ifThen().i32Const(0).ret().end();
+        c.localGet(i).i32Const(1).i32Add().localSet(i);
+        c.br(0);
+        c.end().end();
+        c.i32Const(1);
+        return c.body(1);
+    }
+
+    /** startswith / endswith on UTF-8 bytes (strings: length at +4, bytes at +8); undefined for non-strings. */
+    private byte[] affix(boolean suffix) {
+        Code c = new Code();
+        int s = 0, p = 1, ls = 2, lp = 3;
+        c.localGet(s).call(r.valueType).i32Const(Runtime.TYPE_STRING).i32Ne();
+        c.localGet(p).call(r.valueType).i32Const(Runtime.TYPE_STRING).i32Ne().i32Or();
+        c.ifThen().i32Const(0).ret().end();
+        c.localGet(s).i32Load(4).localSet(ls);
+        c.localGet(p).i32Load(4).localSet(lp);
+        c.localGet(lp).localGet(ls).i32GtU().ifThen().i32Const(data.falseValue).ret().end();
+        c.i32Const(data.trueValue).i32Const(data.falseValue);
+        c.localGet(s).i32Load(8);
+        if (suffix) {
+            c.localGet(ls).i32Add().localGet(lp).i32Sub();
+        }
+        c.localGet(p).i32Load(8).localGet(lp).call(bytesEqual).select();
+        return c.body(2);
+    }
+
+    /** object.get(o, k, default) for a scalar/object key; array keys (paths) go to the host. */
+    private byte[] objectGet(int hostId) {
+        Code c = new Code();
+        int o = 0, k = 1, d = 2, v = 3;
+        returnIfNotType(c, o, Runtime.TYPE_OBJECT, 0);
+        if (hostId >= 0) {
+            c.localGet(k).call(r.valueType).i32Const(Runtime.TYPE_ARRAY).i32Eq().ifThen();
+            c.i32Const(hostId).i32Const(0).localGet(o).localGet(k).localGet(d).call(r.builtinN[3]).ret();
+            c.end();
+        }
+        c.localGet(o).localGet(k).call(r.valueGet).localTee(v).ifThen().localGet(v).ret().end();
+        c.localGet(d);
         return c.body(1);
     }
 }

@@ -19,16 +19,18 @@ final class Lowering {
     private final Runtime r;
     private final StaticData data;
     private final Helpers helpers;
+    private final Memo memo;
     private final Policy.Static statics;
     private final Map<String, Integer> funcIndex;
     private final Map<String, Integer> funcArity;
     private final Map<String, Integer> hostIds;
 
-    Lowering(Runtime r, StaticData data, Helpers helpers, Policy.Static statics, Map<String, Integer> funcIndex,
+    Lowering(Runtime r, StaticData data, Helpers helpers, Memo memo, Policy.Static statics, Map<String, Integer> funcIndex,
             Map<String, Integer> funcArity, Map<String, Integer> hostIds) {
         this.r = r;
         this.data = data;
         this.helpers = helpers;
+        this.memo = memo;
         this.statics = statics;
         this.funcIndex = funcIndex;
         this.funcArity = funcArity;
@@ -40,9 +42,14 @@ final class Lowering {
         return switch (name) {
             case "equal", "neq", "lt", "lte", "gt", "gte", "internal.member_2", "internal.member_3", "count",
                     "is_string", "is_number", "is_boolean", "is_array", "is_set", "is_object", "is_null",
-                    "type_name" -> true;
+                    "type_name", "and", "or", "minus", "startswith", "endswith", "object.get" -> true;
             default -> false;
         };
+    }
+
+    /** Inline builtins whose helper hands some argument types to the host (which must then be declared). */
+    static boolean hasHostFallback(String name) {
+        return name.equals("count") || name.equals("minus") || name.equals("object.get");
     }
 
     /** Per-function state: IR local to WASM local mapping and temporaries. */
@@ -51,6 +58,7 @@ final class Lowering {
         final int params;
         int next;
         final int resultSet;
+        /** Memo slot address of a rule function, or -1. */
         final int memoKey;
 
         Scope(List<Integer> irParams, int extraParams, int memoKey) {
@@ -76,12 +84,13 @@ final class Lowering {
         }
     }
 
-    byte[] func(Policy.Func f, int memoKey) {
-        Scope s = new Scope(f.params(), 0, memoKey);
+    /** Rule functions (input, data) are memoised per evaluation; user functions depend on their arguments. */
+    byte[] func(Policy.Func f) {
+        int slot = f.params().size() == 2 ? memo.slot() : -1;
+        Scope s = new Scope(f.params(), 0, slot);
         Code c = new Code();
-        if (memoKey >= 0) {
-            int t = s.temp();
-            c.i32Const(memoKey).call(r.memoGet).localTee(t).ifThen().localGet(t).ret().end();
+        if (slot >= 0) {
+            memo.lookup(c, slot);
         }
         for (Block b : f.blocks()) {
             block(c, s, b);
@@ -247,7 +256,7 @@ final class Lowering {
             c.block(false).block(false);
             c.localGet(obj);
             operand(c, s, x.key());
-            c.call(r.objectGet).localTee(got).i32Eqz().brIf(0);
+            c.call(r.valueGet).localTee(got).i32Eqz().brIf(0);
             c.localGet(got);
             operand(c, s, x.value());
             c.call(r.compare).i32Eqz().brIf(1);
@@ -273,7 +282,7 @@ final class Lowering {
         } else if (st instanceof ReturnLocalStmt x) {
             int v = s.local(x.source());
             if (s.memoKey >= 0) {
-                c.localGet(v).ifThen().i32Const(s.memoKey).localGet(v).call(r.memoInsert).end();
+                memo.store(c, s.memoKey, v);
             }
             c.localGet(v).ret();
         } else if (st instanceof ResultSetAddStmt x) {
@@ -324,8 +333,9 @@ final class Lowering {
         int save = s.temp();
         int flag = s.temp();
         int tmp = s.temp();
+        int epoch = s.temp();
         c.localGet(target).localSet(save);
-        r.memoPush(c, tmp);
+        memo.enterWith(c, epoch);
         List<Integer> path = x.path();
         if (path.isEmpty()) {
             operand(c, s, x.value());
@@ -355,7 +365,7 @@ final class Lowering {
         c.i32Const(0).localSet(flag);
         c.end();
         c.localGet(save).localSet(target);
-        r.memoPop(c);
+        memo.exitWith(c, epoch);
         c.localGet(flag).brIfUndefined();
     }
 
@@ -400,7 +410,7 @@ final class Lowering {
         List<Operand> a = x.args();
         String f = x.func();
         int expected = switch (f) {
-            case "internal.member_3" -> 3;
+            case "internal.member_3", "object.get" -> 3;
             case "count", "type_name" -> 1;
             default -> f.startsWith("is_") ? 1 : 2;
         };
@@ -441,6 +451,20 @@ final class Lowering {
             case "type_name" -> {
                 operand(c, s, a.get(0));
                 c.call(helpers.typeName).localTee(result).i32Eqz().brIfUndefined();
+            }
+            case "and", "or", "minus", "startswith", "endswith", "object.get" -> {
+                for (Operand o : a) {
+                    operand(c, s, o);
+                }
+                int helper = switch (f) {
+                    case "and" -> helpers.and;
+                    case "or" -> helpers.or;
+                    case "minus" -> helpers.minus;
+                    case "startswith" -> helpers.startswith;
+                    case "endswith" -> helpers.endswith;
+                    default -> helpers.objectGet;
+                };
+                c.call(helper).localTee(result).i32Eqz().brIfUndefined();
             }
             default -> {
                 int type = switch (f) {

@@ -15,15 +15,11 @@ final class Runtime {
     final int malloc;
     final int mallocInit;
     final int mpdInit;
-    final int memoInit;
-    final int memoGet;
-    final int memoInsert;
     final int valueType;
     final int compare;
     final int valueGet;
     final int iter;
     final int length;
-    final int objectGet;
     final int objectInsert;
     final int object;
     final int array;
@@ -34,7 +30,6 @@ final class Runtime {
     final int numberInt;
     final int jsonParse;
     final int[] builtinN = new int[5];
-    final int memoSlot;
 
     Runtime(RuntimeModule rt) {
         abort = rt.function("opa_abort");
@@ -42,15 +37,11 @@ final class Runtime {
         malloc = rt.function("opa_malloc");
         mallocInit = rt.function("opa_malloc_init");
         mpdInit = rt.function("opa_mpd_init");
-        memoInit = rt.function("opa_memoize_init");
-        memoGet = rt.function("opa_memoize_get");
-        memoInsert = rt.function("opa_memoize_insert");
         valueType = rt.function("opa_value_type");
         compare = rt.function("opa_value_compare");
         valueGet = rt.function("opa_value_get");
         iter = rt.function("opa_value_iter");
         length = rt.function("opa_value_length");
-        objectGet = rt.function("opa_object_get");
         objectInsert = rt.function("opa_object_insert");
         object = rt.function("opa_object");
         array = rt.function("opa_array");
@@ -63,20 +54,6 @@ final class Runtime {
         for (int i = 0; i < 5; i++) {
             builtinN[i] = rt.function("opa_builtin" + i);
         }
-        memoSlot = rt.memoSlot;
     }
 
-    /** Pushes a new, empty memo frame (the runtime's own push is stubbed out; its frame layout is {prev, table}). */
-    void memoPush(Code c, int tmp) {
-        c.i32Const(8).call(malloc).localTee(tmp);
-        c.i32Const(0).i32Load(memoSlot).i32Store(0);
-        c.localGet(tmp).call(object).i32Store(4);
-        c.i32Const(0).localGet(tmp).i32Store(memoSlot);
-    }
-
-    void memoPop(Code c) {
-        c.i32Const(0);
-        c.i32Const(0).i32Load(memoSlot).i32Load(0);
-        c.i32Store(memoSlot);
-    }
 }

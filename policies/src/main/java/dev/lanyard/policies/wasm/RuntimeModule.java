@@ -1,35 +1,27 @@
 package dev.lanyard.policies.wasm;
 
-import com.dylibso.chicory.wasm.Parser;
-import com.dylibso.chicory.wasm.WasmModule;
-import com.dylibso.chicory.wasm.types.ExternalType;
-import com.dylibso.chicory.wasm.types.FunctionType;
-import com.dylibso.chicory.wasm.types.Instruction;
-import com.dylibso.chicory.wasm.types.OpCode;
-import com.dylibso.chicory.wasm.types.ValType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The OPA runtime shipped inside opa-java-wasm ({@code demo-policy.wasm}), read from the classpath and analysed
- * once: raw sections for re-encoding, runtime function indices by name, signatures, and the two addresses the
- * generated code must know (the heap base passed to {@code opa_malloc_init} and the memo stack slot). Immutable.
+ * once: raw sections for re-encoding, runtime function indices by name (name section and exports), function
+ * signatures, and the heap base passed to {@code opa_malloc_init}. Only the few sections the linker needs are
+ * decoded, which keeps the first compile in a fresh JVM fast (a full decode of the 139 KB module is not). Immutable.
  */
 final class RuntimeModule {
     static final String RESOURCE = "/demo-policy.wasm";
 
     /** Runtime functions the generated code calls; checked at load time so a different runtime fails fast. */
     static final List<String> REQUIRED = List.of("opa_abort", "opa_runtime_error", "opa_malloc", "opa_malloc_init",
-            "opa_mpd_init", "opa_memoize_init", "opa_memoize_get", "opa_memoize_insert", "opa_value_type",
-            "opa_value_compare", "opa_value_get", "opa_value_iter", "opa_value_length", "opa_object_get",
-            "opa_object_insert", "opa_object", "opa_array", "opa_array_append", "opa_set", "opa_set_add", "opa_null",
-            "opa_number_int", "opa_json_parse", "eval", "builtins", "entrypoints", "_initialize",
-            "opa_builtin0", "opa_builtin1", "opa_builtin2", "opa_builtin3", "opa_builtin4");
+            "opa_mpd_init", "opa_value_type", "opa_value_compare", "opa_value_get", "opa_value_iter",
+            "opa_value_length", "opa_object_insert", "opa_object", "opa_array", "opa_array_append", "opa_set",
+            "opa_set_add", "opa_null", "opa_number_int", "opa_json_parse", "eval", "builtins", "entrypoints",
+            "_initialize", "opa_builtin0", "opa_builtin1", "opa_builtin2", "opa_builtin3", "opa_builtin4");
 
     private static volatile RuntimeModule instance;
 
@@ -37,56 +29,32 @@ final class RuntimeModule {
     /** Raw sections in file order: id and payload range. */
     final List<Section> sections;
     final Map<String, Integer> functions;
-    /** Type index of every function (imports included). */
-    final int[] functionTypes;
-    final List<FunctionType> types;
+    /** Signatures of the runtime's types: number of params and results, and whether all are i32. */
+    final List<Signature> types;
     final int importedFunctions;
     final int totalFunctions;
     final int heapBase;
-    final int memoSlot;
 
     record Section(int id, int start, int end) {}
+
+    record Signature(int params, int results, boolean allI32) {}
 
     private RuntimeModule(byte[] bytes) {
         this.bytes = bytes;
         this.sections = splitSections(bytes);
-        WasmModule m = Parser.parse(bytes);
-        importedFunctions = m.importSection().count(ExternalType.FUNCTION);
-        int defined = m.functionSection().functionCount();
-        totalFunctions = importedFunctions + defined;
-        types = new ArrayList<>();
-        for (int i = 0; i < m.typeSection().typeCount(); i++) {
-            types.add(m.typeSection().getType(i));
-        }
-        functionTypes = new int[totalFunctions];
-        for (int i = 0; i < importedFunctions; i++) {
-            functionTypes[i] = -1;
-        }
-        for (int i = 0; i < defined; i++) {
-            functionTypes[importedFunctions + i] = m.functionSection().getFunctionType(i);
-        }
+        this.types = readTypes();
         Map<String, Integer> names = new HashMap<>();
-        for (int i = 0; i < totalFunctions; i++) {
-            String n = m.nameSection() == null ? null : m.nameSection().nameOfFunction(i);
-            if (n != null) {
-                names.putIfAbsent(n, i);
-            }
-        }
-        // the imported abort is named "opa_abort_" in the name section; the runtime wrapper is "opa_abort"
-        for (int i = 0; i < m.exportSection().exportCount(); i++) {
-            var e = m.exportSection().getExport(i);
-            if (e.exportType() == ExternalType.FUNCTION) {
-                names.putIfAbsent(e.name(), e.index());
-            }
-        }
-        functions = Map.copyOf(names);
+        this.importedFunctions = readImports(names);
+        this.totalFunctions = importedFunctions + count(3);
+        readExports(names);
+        readNames(names);
+        this.functions = Map.copyOf(names);
         for (String r : REQUIRED) {
             if (!functions.containsKey(r)) {
                 throw new IllegalStateException("OPA runtime lacks function " + r);
             }
         }
-        heapBase = firstI32Const(m, function("_initialize"));
-        memoSlot = memoSlot(m, function("opa_memoize_init"));
+        this.heapBase = firstI32Const(function("_initialize"));
     }
 
     static RuntimeModule get() {
@@ -134,10 +102,8 @@ final class RuntimeModule {
     /** Index of an existing type {@code (i32 x params) -> (i32 x results)}, or -1. */
     int findType(int params, int results) {
         for (int i = 0; i < types.size(); i++) {
-            FunctionType t = types.get(i);
-            if (t.params().size() == params && t.returns().size() == results
-                    && t.params().stream().allMatch(v -> v.equals(ValType.I32))
-                    && t.returns().stream().allMatch(v -> v.equals(ValType.I32))) {
+            Signature t = types.get(i);
+            if (t.params() == params && t.results() == results && t.allI32()) {
                 return i;
             }
         }
@@ -159,26 +125,137 @@ final class RuntimeModule {
         return List.copyOf(out);
     }
 
-    private int firstI32Const(WasmModule m, int func) {
-        for (Instruction ins : m.codeSection().getFunctionBody(func - importedFunctions).instructions()) {
-            if (ins.opcode() == OpCode.I32_CONST) {
-                return (int) ins.operand(0);
-            }
-        }
-        throw new IllegalStateException("cannot find the heap base in _initialize");
+    private int count(int sectionId) {
+        Section s = section(sectionId);
+        return s == null ? 0 : (int) new ByteSource(bytes, s.start()).uleb();
     }
 
-    /** The memo stack pointer: the absolute address {@code opa_memoize_init} stores the new frame at. */
-    private int memoSlot(WasmModule m, int func) {
-        List<? extends Instruction> code = m.codeSection().getFunctionBody(func - importedFunctions).instructions();
-        for (int i = 2; i < code.size(); i++) {
-            Instruction ins = code.get(i);
-            if (ins.opcode() == OpCode.I32_STORE && code.get(i - 2).opcode() == OpCode.I32_CONST
-                    && code.get(i - 2).operand(0) == 0 && ins.operand(1) > 1024) {
-                return (int) ins.operand(1);
+    private List<Signature> readTypes() {
+        List<Signature> out = new ArrayList<>();
+        Section s = section(1);
+        ByteSource in = new ByteSource(bytes, s.start());
+        long n = in.uleb();
+        for (long i = 0; i < n; i++) {
+            if (in.u8() != 0x60) {
+                throw new IllegalStateException("unexpected type form");
+            }
+            boolean allI32 = true;
+            int params = (int) in.uleb();
+            for (int j = 0; j < params; j++) {
+                allI32 &= in.u8() == 0x7f;
+            }
+            int results = (int) in.uleb();
+            for (int j = 0; j < results; j++) {
+                allI32 &= in.u8() == 0x7f;
+            }
+            out.add(new Signature(params, results, allI32));
+        }
+        return List.copyOf(out);
+    }
+
+    /** Counts imported functions and records their field names. */
+    private int readImports(Map<String, Integer> names) {
+        Section s = section(2);
+        if (s == null) {
+            return 0;
+        }
+        ByteSource in = new ByteSource(bytes, s.start());
+        long n = in.uleb();
+        int funcs = 0;
+        for (long i = 0; i < n; i++) {
+            in.name();
+            String field = in.name();
+            int kind = in.u8();
+            switch (kind) {
+                case 0 -> {
+                    in.uleb();
+                    names.putIfAbsent(field, funcs++);
+                }
+                case 1 -> {
+                    in.u8();
+                    skipLimits(in);
+                }
+                case 2 -> skipLimits(in);
+                case 3 -> {
+                    in.u8();
+                    in.u8();
+                }
+                default -> throw new IllegalStateException("unknown import kind " + kind);
             }
         }
-        throw new IllegalStateException("cannot find the memo slot in opa_memoize_init: " + Arrays.toString(
-                code.stream().map(Instruction::opcode).toArray()));
+        return funcs;
+    }
+
+    private static void skipLimits(ByteSource in) {
+        int flag = in.u8();
+        in.uleb();
+        if ((flag & 1) != 0) {
+            in.uleb();
+        }
+    }
+
+    private void readExports(Map<String, Integer> names) {
+        Section s = section(7);
+        ByteSource in = new ByteSource(bytes, s.start());
+        long n = in.uleb();
+        for (long i = 0; i < n; i++) {
+            String name = in.name();
+            int kind = in.u8();
+            long index = in.uleb();
+            if (kind == 0) {
+                names.put(name, (int) index);
+            }
+        }
+    }
+
+    /** Function names from the "name" custom section (subsection 1); exports take precedence. */
+    private void readNames(Map<String, Integer> names) {
+        for (Section s : sections) {
+            if (s.id() != 0) {
+                continue;
+            }
+            ByteSource in = new ByteSource(bytes, s.start());
+            if (!in.name().equals("name")) {
+                continue;
+            }
+            while (in.hasMore(s.end())) {
+                int sub = in.u8();
+                int size = (int) in.uleb();
+                int end = in.pos() + size;
+                if (sub == 1) {
+                    long n = in.uleb();
+                    for (long i = 0; i < n; i++) {
+                        int idx = (int) in.uleb();
+                        names.putIfAbsent(in.name(), idx);
+                    }
+                }
+                in.skip(end - in.pos());
+            }
+        }
+    }
+
+    /** The first {@code i32.const} operand in the body of function {@code func} (the heap base in _initialize). */
+    private int firstI32Const(int func) {
+        Section s = section(10);
+        ByteSource in = new ByteSource(bytes, s.start());
+        long n = in.uleb();
+        int target = func - importedFunctions;
+        for (int i = 0; i < n; i++) {
+            int size = (int) in.uleb();
+            if (i != target) {
+                in.skip(size);
+                continue;
+            }
+            long groups = in.uleb();
+            for (long g = 0; g < groups; g++) {
+                in.uleb();
+                in.u8();
+            }
+            if (in.u8() != 0x41) {
+                break;
+            }
+            return (int) in.sleb();
+        }
+        throw new IllegalStateException("cannot find the heap base in _initialize");
     }
 }

@@ -62,6 +62,14 @@ final class StaticData {
         return a;
     }
 
+    /** A zero-initialised, 4-byte aligned word. */
+    int word() {
+        align(4);
+        int a = addr();
+        int32(0);
+        return a;
+    }
+
     int booleanValue(boolean b) {
         return b ? trueValue : falseValue;
     }

@@ -40,14 +40,13 @@ public final class WasmBackend {
         Helpers helpers = new Helpers(linker, r, data);
 
         Map<String, Integer> hostIds = hostBuiltins(ir, funcIndex);
-        helpers.define(linker, hostIds.getOrDefault("count", -1));
-        Lowering lowering = new Lowering(r, data, helpers, ir.statics(), funcIndex, funcArity, hostIds);
+        helpers.define(linker, hostIds);
+        Memo memo = new Memo(data);
+        Lowering lowering = new Lowering(r, data, helpers, memo, ir.statics(), funcIndex, funcArity, hostIds);
         for (int i = 0; i < ir.funcs().size(); i++) {
             Policy.Func f = ir.funcs().get(i);
-            // rules (input, data) are memoised per evaluation; user functions depend on their arguments
-            int memoKey = f.params().size() == 2 ? i : -1;
             try {
-                linker.define(funcIndex.get(f.name()), lowering.func(f, memoKey));
+                linker.define(funcIndex.get(f.name()), lowering.func(f));
             } catch (WasmCompileException e) {
                 throw new WasmCompileException(f.name() + ": " + e.getMessage(), e);
             }
@@ -57,7 +56,7 @@ public final class WasmBackend {
         }
 
         Map<Integer, byte[]> replaced = new HashMap<>();
-        replaced.put(rt.function("eval"), eval(r, data, planIndex));
+        replaced.put(rt.function("eval"), eval(r, data, memo, planIndex));
         replaced.put(rt.function("builtins"), nameTable(r, data, hostNames(hostIds)));
         Map<String, Integer> entrypoints = new LinkedHashMap<>();
         for (int i = 0; i < ir.plans().size(); i++) {
@@ -79,8 +78,8 @@ public final class WasmBackend {
             if (funcIndex.containsKey(f)) {
                 return;
             }
-            // count is inline for collections, but strings count runes on the host
-            if (Lowering.isInline(f) && !f.equals("count")) {
+            // e.g. count is inline for collections, but strings count runes on the host
+            if (Lowering.isInline(f) && !Lowering.hasHostFallback(f)) {
                 return;
             }
             if (!catalog.contains(f)) {
@@ -123,11 +122,11 @@ public final class WasmBackend {
         return out;
     }
 
-    /** {@code eval(ctx)}: fresh memo, result set at ctx+8, dispatch on the entrypoint id at ctx+12. */
-    private static byte[] eval(Runtime r, StaticData data, int[] plans) {
+    /** {@code eval(ctx)}: fresh memo epoch, result set at ctx+8, dispatch on the entrypoint id at ctx+12. */
+    private static byte[] eval(Runtime r, StaticData data, Memo memo, int[] plans) {
         Code c = new Code();
         int ctx = 0, input = 1, dat = 2, rs = 3, ep = 4;
-        c.call(r.memoInit);
+        memo.newEvaluation(c);
         c.localGet(ctx).i32Load(0).localSet(input);
         c.localGet(ctx).i32Load(4).localSet(dat);
         c.call(r.set).localSet(rs);

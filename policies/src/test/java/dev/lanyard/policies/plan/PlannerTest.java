@@ -156,8 +156,20 @@ class PlannerTest {
         assertEquals(0, w.local());
         assertEquals("a", p.statics().strings().get(w.path().get(0)));
         RegoCompileException e = assertThrows(RegoCompileException.class,
-            () -> plan("package x\nq := 1\nr if q with data.x.q as 2\n", "x/r"));
-        assertTrue(e.getMessage().contains("policy.rego:3:8: unsupported: with on virtual document data.x.q"), e.getMessage());
+            () -> plan("package x\nq := 1\nr if q with data.x.q as input.v\n", "x/r"));
+        assertTrue(e.getMessage().contains("policy.rego:3:8: unsupported: with on virtual document data.x.q with a non-constant value"),
+            e.getMessage());
+    }
+
+    @Test
+    void withReplacingARuleByAConstantReplansUnderANewGeneration() {
+        Policy p = plan("package x\nq := 1\ns := q + 1\nr := v if v := s with data.x.q as 2\n", "x/r");
+        List<String> names = p.funcs().stream().map(Policy.Func::name).toList();
+        assertTrue(names.contains("g1.data.x.s"), names.toString());
+        assertFalse(names.contains("g1.data.x.q"), "the mocked rule is not called under the mock");
+        assertFalse(flat(func(p, "g0.data.x.r").blocks()).stream().anyMatch(st -> st instanceof Stmt.WithStmt),
+            "no runtime WithStmt for a plan-time mock");
+        assertEquals(List.of("g1", "x", "s"), func(p, "g1.data.x.s").path());
     }
 
     @Test

@@ -48,6 +48,13 @@ class CompilerTest {
     }
 
     @Test
+    void printIsErasedAsOpaBuildDoes() {
+        Program p = compile("package p\nr if { print(\"debug\", input.x); true }");
+        Expr first = p.group(List.of("p", "r")).get(0).body().get(0);
+        assertTrue(first.node() instanceof Expr.TermNode t && t.term() instanceof Term.Bool b && b.value());
+    }
+
+    @Test
     void unknownFunctionAndArity() {
         assertTrue(error("package p\nr if nosuch(1)").message().contains("undefined function nosuch"));
         assertTrue(error("package p\nr if startswith(\"a\")").message().contains("arity"));
@@ -65,6 +72,21 @@ class CompilerTest {
         assertTrue(error("package p\nr := 1\nr contains 2\n").message().contains("conflicting rules"));
         assertTrue(error("package p\nr := 1\nr.q := 2\n").message().contains("conflicts"));
         assertTrue(error("package p\ndefault r := 1\ndefault r := 2\n").message().contains("multiple default"));
+    }
+
+    @Test
+    void comprehensionVariablesDeclaredLaterInTheBodyStayLocal() {
+        // x inside the comprehension is its own variable: the outer x is only declared afterwards
+        Program p = compile("package p\nr := x if {\n  y := {x | some x in [1, 2]}\n  x := count(y)\n}\n");
+        List<Expr> ordered = new Safety(p).order(p.group(List.of("p", "r")).get(0).body(), java.util.Set.of());
+        assertTrue(ordered.get(0).node() instanceof Expr.Assign a && a.right() instanceof Term.SetCompr);
+    }
+
+    @Test
+    void generatedVariablesSatisfyComparisons() {
+        // foo is bound by the reference that enumerates input.foos, not by the comparison
+        Program p = compile("package p\nr if { some foo; foo == input.foos[foo] }\n");
+        assertEquals(2, new Safety(p).order(p.group(List.of("p", "r")).get(0).body(), java.util.Set.of()).size());
     }
 
     @Test

@@ -122,6 +122,15 @@ class ParserTest {
     }
 
     @Test
+    void negatedEveryAndElseOnTheNextLine() {
+        List<Expr> body = Parser.parseQuery(new Source("q", "not every x in xs { x > 1 }"));
+        assertTrue(body.get(0).negated());
+        assertInstanceOf(Expr.Every.class, body.get(0).node());
+        Module m = parse("package p\nq if {\n  false\n}\n\nelse := 2\n");
+        assertNotNull(m.rules().get(0).elseRule());
+    }
+
+    @Test
     void parseErrorsNameTheLocation() {
         RegoCompileException e = assertThrows(RegoCompileException.class, () -> parse("package p\n\nallow if {\n  x := \n}\n"));
         CompileError err = e.errors().get(0);

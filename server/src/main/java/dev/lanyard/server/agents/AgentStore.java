@@ -31,6 +31,7 @@ public final class AgentStore {
         String id = Ids.next("agt");
         var now = Rows.now();
         return checkReferences(tx, req.owners(), req.ownerGroupId())
+                .compose(v -> checkApp(tx, req.linkedAppId()))
                 .compose(v -> tx.preparedQuery("INSERT INTO agents (id, name, description, agent_type, status, owner_group_id, "
                                 + "risk_level, default_scopes, max_session_seconds, tags, linked_app_id, created, updated, created_by) "
                                 + "VALUES ($1, $2, $3, $4, 'STAGED', $5, $6, $7, $8, $9, $10, $11, $11, $12)")
@@ -99,6 +100,8 @@ public final class AgentStore {
         List<String> owners = p.owners().orElse(current.owners());
         String group = p.ownerGroupId().isPresent() ? p.ownerGroupId().get().orElse(null) : current.ownerGroupId();
         return checkReferences(tx, owners, group)
+                .compose(v -> p.linkedAppId().isPresent() ? checkApp(tx, p.linkedAppId().get().orElse(null))
+                        : Future.<Void>succeededFuture())
                 .compose(v -> tx.preparedQuery("UPDATE agents SET name = $2, description = $3, owner_group_id = $4, "
                                 + "risk_level = $5, default_scopes = $6, max_session_seconds = $7, tags = $8, linked_app_id = $9, "
                                 + "version = version + 1, updated = $10 WHERE id = $1")
@@ -175,6 +178,23 @@ public final class AgentStore {
                                 }
                                 return null;
                             });
+                });
+    }
+
+    /**
+     * A linked app must be an existing sign-on app. The key-share lock keeps it from being deleted before this
+     * transaction commits, so the foreign key never fails later as a 500.
+     */
+    private Future<Void> checkApp(SqlClient tx, String appId) {
+        if (appId == null) {
+            return Future.succeededFuture();
+        }
+        return tx.preparedQuery("SELECT 1 FROM apps WHERE id = $1 FOR KEY SHARE").execute(Tuple.of(appId))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw ApiException.invalid("linked_app_id " + appId + " is not an app of this directory");
+                    }
+                    return null;
                 });
     }
 

@@ -12,8 +12,11 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A filtered, seq-ordered page of the audit trail; the cursor is the last seq the caller has seen. */
-public record AuditQuery(String type, String target, String actor, Instant since, Instant until, long after, int limit) {
+/**
+ * A filtered, seq-ordered page of the audit trail; the cursor is the last seq the caller has seen. {@code type} may
+ * name several types, comma-separated.
+ */
+public record AuditQuery(List<String> types, String target, String actor, Instant since, Instant until, long after, int limit) {
     public static final int DEFAULT_LIMIT = 20;
     public static final int MAX_LIMIT = 1000;
 
@@ -26,17 +29,22 @@ public record AuditQuery(String type, String target, String actor, Instant since
                 throw ApiException.invalid("Query parameter '" + name + "' is repeated");
             }
         }
-        return new AuditQuery(params.get("type"), params.get("target"), params.get("actor"),
+        String type = params.get("type");
+        return new AuditQuery(type == null ? null : List.of(type.split(",")), params.get("target"), params.get("actor"),
                 instant(params, "since"), instant(params, "until"), after(params.get("after")),
                 limit(params.get("limit")));
+    }
+
+    public AuditQuery after(long seq, int pageSize) {
+        return new AuditQuery(types, target, actor, since, until, seq, pageSize);
     }
 
     public Future<List<AuditEvent>> run(SqlClient client) {
         StringBuilder sql = new StringBuilder("SELECT " + AuditLog.COLUMNS + " FROM audit_events WHERE seq > $1");
         Tuple args = Tuple.tuple().addLong(after);
-        if (type != null) {
-            args.addString(type);
-            sql.append(" AND type = $").append(args.size());
+        if (types != null) {
+            args.addArrayOfString(types.toArray(String[]::new));
+            sql.append(" AND type = ANY($").append(args.size()).append(")");
         }
         if (target != null) {
             args.addString(target);

@@ -3,7 +3,6 @@ package dev.lanyard.server.audit;
 import dev.lanyard.server.http.ApiRouter;
 import dev.lanyard.server.http.Responses;
 import dev.lanyard.server.store.Database;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 
@@ -37,22 +36,8 @@ public final class AuditRoutes {
 
     private void stream(RoutingContext ctx) {
         var params = ctx.queryParams().copy();
-        String lastEventId = ctx.request().getHeader("Last-Event-ID");
         params.remove("after");
         params.remove("limit");
-        AuditQuery filter = AuditQuery.from(params);
-        Future<Long> start;
-        if (lastEventId != null) {
-            start = Future.succeededFuture(AuditQuery.after(lastEventId.trim()));
-        } else if (ctx.queryParams().contains("after")) {
-            start = Future.succeededFuture(AuditQuery.after(ctx.queryParams().get("after")));
-        } else {
-            // a fresh subscriber follows from now on; history is what /audit/events is for
-            start = AuditLog.headSeq(db.pool());
-        }
-        Responses.reply(ctx, start.map(cursor -> {
-            new AuditStream(vertx, db.pool(), ctx.response(), filter, cursor).start();
-            return null;
-        }));
+        AuditStream.follow(vertx, db.pool(), ctx, AuditQuery.from(params), "audit", e -> e);
     }
 }

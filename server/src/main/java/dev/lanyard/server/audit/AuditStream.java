@@ -1,11 +1,14 @@
 package dev.lanyard.server.audit;
 
 import dev.lanyard.server.http.Json;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * One Server-Sent Events subscriber of the audit trail. It keeps a cursor (the last seq it sent) and, whenever told
@@ -13,7 +16,7 @@ import java.util.List;
  * than forwarding notifications keeps the stream gap-free and in order, and makes resuming with Last-Event-ID the
  * same code path as following live.
  */
-final class AuditStream {
+public final class AuditStream {
     private static final int BATCH = 500;
     private static final long HEARTBEAT_MILLIS = 15_000;
 
@@ -28,7 +31,14 @@ final class AuditStream {
     private MessageConsumer<Object> consumer;
     private long heartbeat;
 
-    AuditStream(Vertx vertx, Pool pool, HttpServerResponse response, AuditQuery filter, long cursor) {
+    private final String eventName;
+    private final Function<AuditEvent, Object> view;
+
+    /** @param view what a subscriber sees of each event (the event itself, or a narrower view of it) */
+    private AuditStream(Vertx vertx, Pool pool, HttpServerResponse response, AuditQuery filter, long cursor,
+                       String eventName, Function<AuditEvent, Object> view) {
+        this.eventName = eventName;
+        this.view = view;
         this.vertx = vertx;
         this.pool = pool;
         this.response = response;
@@ -36,7 +46,26 @@ final class AuditStream {
         this.cursor = cursor;
     }
 
-    void start() {
+    /**
+     * Answers a subscription request: resumes after {@code Last-Event-ID} (or an {@code after} parameter), or, for a
+     * fresh subscriber, follows from now on — history is what the query endpoints are for.
+     */
+    public static void follow(Vertx vertx, Pool pool, RoutingContext ctx, AuditQuery filter, String eventName,
+                              Function<AuditEvent, Object> view) {
+        String lastEventId = ctx.request().getHeader("Last-Event-ID");
+        Future<Long> start;
+        if (lastEventId != null) {
+            start = Future.succeededFuture(AuditQuery.after(lastEventId.trim()));
+        } else if (ctx.queryParams().contains("after")) {
+            start = Future.succeededFuture(AuditQuery.after(ctx.queryParams().get("after")));
+        } else {
+            start = AuditLog.headSeq(pool);
+        }
+        start.onFailure(ctx::fail).onSuccess(cursor ->
+                new AuditStream(vertx, pool, ctx.response(), filter, cursor, eventName, view).start());
+    }
+
+    private void start() {
         response.setChunked(true)
                 .putHeader("Content-Type", "text/event-stream")
                 .putHeader("Cache-Control", "no-store")
@@ -63,8 +92,7 @@ final class AuditStream {
         }
         reading = true;
         dirty = false;
-        new AuditQuery(filter.type(), filter.target(), filter.actor(), filter.since(), filter.until(), cursor, BATCH)
-                .run(pool)
+        filter.after(cursor, BATCH).run(pool)
                 .onComplete(ar -> {
                     reading = false;
                     if (closed) {
@@ -78,7 +106,7 @@ final class AuditStream {
                     }
                     List<AuditEvent> events = ar.result();
                     for (AuditEvent e : events) {
-                        response.write("id: " + e.seq() + "\nevent: audit\ndata: " + Json.write(e) + "\n\n");
+                        response.write("id: " + e.seq() + "\nevent: " + eventName + "\ndata: " + Json.write(view.apply(e)) + "\n\n");
                         cursor = e.seq();
                     }
                     if (events.size() == BATCH || dirty) {

@@ -14,7 +14,26 @@ public record ServerConfig(
         String baseUrl,
         Path dataDir,
         Optional<String> databaseUrl,
-        Optional<String> initialAdminToken) {
+        Optional<String> initialAdminToken,
+        Optional<Secret> masterKey,
+        String signingAlg,
+        SignIn signIn) {
+
+    /** A secret setting whose value never appears in {@code toString} (so never in a log line). */
+    public record Secret(String value) {
+        @Override
+        public String toString() {
+            return "[redacted]";
+        }
+    }
+
+    /**
+     * The org server's sign-in: authorization code lifetime (≤ 60 s) and the failed-login limits per login and per
+     * client address within a 15-minute window.
+     */
+    public record SignIn(int codeTtlSeconds, int maxFailuresPerLogin, int maxFailuresPerIp) {
+        public static final SignIn DEFAULTS = new SignIn(60, 5, 20);
+    }
 
     public static ServerConfig fromEnvironment() {
         return from(System.getenv());
@@ -27,13 +46,23 @@ public record ServerConfig(
                 .map(ServerConfig::stripTrailingSlash)
                 .orElse("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
         Path dataDir = Path.of(env.getOrDefault("LANYARD_DATA_DIR", "lanyard-data")).toAbsolutePath().normalize();
+        String signingAlg = nonBlank(env.get("LANYARD_SIGNING_ALG")).orElse("ES256").toUpperCase(java.util.Locale.ROOT);
+        if (!signingAlg.equals("ES256") && !signingAlg.equals("RS256")) {
+            throw new ConfigException("LANYARD_SIGNING_ALG must be ES256 or RS256, got '" + signingAlg + "'");
+        }
+        SignIn signIn = new SignIn(
+                intSetting(env, "LANYARD_AUTH_CODE_TTL_SECONDS", SignIn.DEFAULTS.codeTtlSeconds(), 1, 60),
+                intSetting(env, "LANYARD_LOGIN_MAX_FAILURES", SignIn.DEFAULTS.maxFailuresPerLogin(), 1, 1000),
+                intSetting(env, "LANYARD_LOGIN_MAX_FAILURES_PER_IP", SignIn.DEFAULTS.maxFailuresPerIp(), 1, 100000));
         return new ServerConfig(host, port, baseUrl, dataDir,
-                nonBlank(env.get("LANYARD_DATABASE_URL")), nonBlank(env.get("LANYARD_ADMIN_TOKEN")));
+                nonBlank(env.get("LANYARD_DATABASE_URL")), nonBlank(env.get("LANYARD_ADMIN_TOKEN")),
+                nonBlank(env.get("LANYARD_MASTER_KEY")).map(Secret::new), signingAlg, signIn);
     }
 
     /** The same configuration listening on another port (tests pick a free port). */
     public ServerConfig withHttpPort(int port) {
-        return new ServerConfig(httpHost, port, baseUrl, dataDir, databaseUrl, initialAdminToken);
+        return new ServerConfig(httpHost, port, baseUrl, dataDir, databaseUrl, initialAdminToken, masterKey,
+                signingAlg, signIn);
     }
 
     private static int parsePort(String value) {
@@ -46,6 +75,22 @@ public record ServerConfig(
         } catch (IllegalArgumentException e) {
             throw new ConfigException("LANYARD_HTTP_PORT must be a port number (0-65535), got '" + value + "'");
         }
+    }
+
+    private static int intSetting(Map<String, String> env, String name, int dflt, int min, int max) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through
+        }
+        throw new ConfigException(name + " must be a number from " + min + " to " + max + ", got '" + value + "'");
     }
 
     private static Optional<String> nonBlank(String s) {

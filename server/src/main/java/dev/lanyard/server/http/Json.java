@@ -81,8 +81,10 @@ public final class Json {
                     ? new ApiException(ErrorCode.MALFORMED_BODY, "The request body must be a JSON object")
                     : ApiException.invalid("Field '" + field + "' has the wrong type");
         } catch (JsonProcessingException e) {
-            throw new ApiException(ErrorCode.MALFORMED_BODY,
-                    "The request body is not valid JSON (line " + e.getLocation().getLineNr()
+            // some refusals (e.g. StreamConstraintsException for too deep nesting) carry no location
+            throw new ApiException(ErrorCode.MALFORMED_BODY, e.getLocation() == null
+                    ? "The request body is not valid JSON"
+                    : "The request body is not valid JSON (line " + e.getLocation().getLineNr()
                             + ", column " + e.getLocation().getColumnNr() + ")");
         } catch (ApiException e) {
             throw e;

@@ -1,0 +1,84 @@
+package dev.lanyard.server.oauth;
+
+import dev.lanyard.server.admin.AdminTokenStore;
+import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.audit.AuditQuery;
+import dev.lanyard.server.audit.AuditStream;
+import dev.lanyard.server.http.ApiRouter;
+import dev.lanyard.server.store.Database;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The token machinery wired together: client authentication, the grants, introspection, revocation and the
+ * revocation feed. Parts reach the pool through a supplier: routes are mounted before the database is up.
+ */
+public final class OAuthEndpoints {
+    private final Vertx vertx;
+    private final Database db;
+    private final String baseUrl;
+    private final TokenSigner signer;
+    private final AdminTokenStore adminTokens;
+    private final AuditLog audit;
+    private final Clock clock = Clock.systemUTC();
+    private final TokenPolicy policy;
+    private final GrantFacts facts;
+    private final ClientAssertionVerifier clients;
+    private final Grant exchange;
+    private final List<Grant> serverGrants;
+    private final IntrospectionAndRevocation introspection;
+
+    public OAuthEndpoints(Vertx vertx, Database db, String baseUrl, TokenSigner signer, AdminTokenStore adminTokens,
+                          AuditLog audit, TokenPolicy policy) {
+        this.vertx = vertx;
+        this.db = db;
+        this.baseUrl = baseUrl;
+        this.signer = signer;
+        this.adminTokens = adminTokens;
+        this.audit = audit;
+        this.policy = policy;
+        ReplayGuard replay = new ReplayGuard(db::pool);
+        this.facts = new GrantFacts(db::pool);
+        this.clients = new ClientAssertionVerifier(vertx, db::pool, replay, clock);
+        TokenIssuance issuance = new TokenIssuance(db, signer, new TokenRegistry(), audit);
+        TrustedIssuers issuers = new TrustedIssuers(baseUrl, signer, db::pool,
+                WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false)));
+        this.exchange = new TokenExchangeGrant(baseUrl, db::pool, facts, signer, policy, issuance, clock);
+        this.serverGrants = List.of(new JwtBearerGrant(db::pool, issuers, replay, facts, policy, issuance, clock),
+                new ClientCredentialsGrant(facts, policy, issuance, clock));
+        this.introspection = new IntrospectionAndRevocation(baseUrl, db::pool, clients, new TokenStatus(db::pool), signer,
+                adminTokens, audit);
+        // expired single-use ids are dead weight once their JWT can no longer be presented
+        vertx.setPeriodic(60_000, id -> {
+            if (db.attached()) {
+                replay.purgeExpired();
+            }
+        });
+    }
+
+    /**
+     * Registers the endpoints on one verticle's router (called once per event loop; the parts are shared).
+     *
+     * @param extraOrgGrants grants of the org token endpoint implemented elsewhere (authorization_code)
+     */
+    public void mount(Router router, Handler<RoutingContext> readinessGate, List<Grant> extraOrgGrants,
+                      boolean orgTokenEndpoint) {
+        List<Grant> org = new ArrayList<>(extraOrgGrants);
+        org.add(exchange);
+        new TokenEndpoint(baseUrl, db::pool, clients, facts, audit, org, serverGrants).mount(router, readinessGate, orgTokenEndpoint);
+        introspection.mount(router, readinessGate);
+    }
+
+    /** {@code GET /api/v1/revocations/stream}: the kill-switch feed (Server-Sent Events, resumable). */
+    public void mountApi(ApiRouter api) {
+        api.get("/revocations/stream").handler(ctx -> AuditStream.follow(vertx, db.pool(), ctx,
+                new AuditQuery(KillSwitchEvents.TYPES, null, null, null, null, 0, 0), "revocation", KillSwitchEvents::view));
+    }
+}

@@ -1,0 +1,125 @@
+package dev.lanyard.server.oauth;
+
+import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.audit.AuditRecord;
+import dev.lanyard.server.http.Caller;
+import dev.lanyard.server.http.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The token endpoints: {@code POST /oauth2/v1/token} at the org authorization server and
+ * {@code POST /oauth2/{id}/v1/token} at each resource authorization server. Parses the form strictly, authenticates
+ * the client, dispatches on {@code grant_type}, and answers RFC 6749 JSON. Every refusal is audited.
+ */
+public final class TokenEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(TokenEndpoint.class);
+    private final String baseUrl;
+    private final Supplier<Pool> pool;
+    private final ClientAssertionVerifier clients;
+    private final GrantFacts facts;
+    private final AuditLog audit;
+    private final Map<String, Grant> orgGrants = new LinkedHashMap<>();
+    private final Map<String, Grant> serverGrants = new LinkedHashMap<>();
+
+    public TokenEndpoint(String baseUrl, Supplier<Pool> pool, ClientAssertionVerifier clients,
+                         GrantFacts facts, AuditLog audit, List<Grant> org, List<Grant> servers) {
+        this.baseUrl = baseUrl;
+        this.pool = pool;
+        this.clients = clients;
+        this.facts = facts;
+        this.audit = audit;
+        org.forEach(g -> orgGrants.put(g.grantType(), g));
+        servers.forEach(g -> serverGrants.put(g.grantType(), g));
+    }
+
+    public void mount(Router router, io.vertx.core.Handler<RoutingContext> readinessGate, boolean org) {
+        BodyHandler body = BodyHandler.create(false).setBodyLimit(TokenForm.MAX_BYTES);
+        if (org) {
+            router.post("/oauth2/v1/token").handler(body).handler(readinessGate).handler(ctx -> handle(ctx, null));
+        }
+        router.post("/oauth2/:server/v1/token").handler(body).handler(readinessGate)
+                .handler(ctx -> handle(ctx, ctx.pathParam("server")));
+    }
+
+    private void handle(RoutingContext ctx, String serverId) {
+        Caller caller = Caller.of(ctx);
+        String[] grantType = {null};
+        AuthenticatedClient[] client = {null};
+        Future<JsonObject> answer;
+        try {
+            TokenForm form = TokenForm.parse(ctx.request().getHeader("Content-Type"), ctx.body().buffer());
+            grantType[0] = form.require("grant_type");
+            Map<String, Grant> grants = serverId == null ? orgGrants : serverGrants;
+            Grant grant = grants.get(grantType[0]);
+            if (grant == null) {
+                throw new OAuthException("unsupported_grant_type", "grant_type '" + TokenForm.safe(grantType[0])
+                        + "' is not supported at this authorization server");
+            }
+            form.allowOnly(grant.parameters());
+            answer = server(serverId).compose(server -> {
+                String issuer = serverId == null ? baseUrl : baseUrl + "/oauth2/" + serverId;
+                return clients.verify(form, Set.of(issuer, issuer + (serverId == null ? "/oauth2" : "") + "/v1/token"))
+                        .compose(c -> {
+                            client[0] = c;
+                            return grant.handle(new GrantRequest(form, c, caller, issuer, server));
+                        });
+            });
+        } catch (OAuthException e) {
+            answer = Future.failedFuture(e);
+        }
+        answer.onSuccess(json -> ctx.response().setStatusCode(200)
+                        .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
+                        .putHeader("Pragma", "no-cache").end(json.encode()))
+                .onFailure(e -> refuse(ctx, caller, serverId, grantType[0], client[0], e));
+    }
+
+    private Future<GrantFacts.Server> server(String serverId) {
+        if (serverId == null) {
+            return Future.succeededFuture(null);
+        }
+        if (!Ids.isValid("aus", serverId)) {
+            return Future.failedFuture(new OAuthException("invalid_request", "unknown authorization server", 404));
+        }
+        return facts.server(serverId).map(s -> {
+            if (s.isEmpty() || !"ACTIVE".equals(s.get().status())) {
+                throw new OAuthException("invalid_request", "unknown or inactive authorization server", 404);
+            }
+            return s.get();
+        });
+    }
+
+    private void refuse(RoutingContext ctx, Caller caller, String serverId, String grantType, AuthenticatedClient client,
+                        Throwable failure) {
+        OAuthException e;
+        if (failure instanceof OAuthException oe) {
+            e = oe;
+        } else {
+            LOG.atError().setCause(failure).addKeyValue("request_id", caller.requestId()).log("token request failed");
+            e = new OAuthException("server_error", "internal error; quote request id " + caller.requestId(), 500);
+        }
+        var details = AuditRecord.fields().put("grant_type", grantType).put("server", serverId == null ? "org" : serverId)
+                .put("error", e.error()).put("error_description", e.getMessage())
+                .put("client_id", client == null ? null : client.clientId());
+        String actor = client == null ? "anonymous" : "agent:" + client.agentId();
+        audit.appendAlone(pool.get(), new AuditRecord("oauth.token.refused", actor,
+                        client == null ? null : client.agentId(), AuditRecord.DENY, caller.requestId(), caller.clientIp(), details))
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        LOG.error("could not audit a refused token request (request {})", caller.requestId(), ar.cause());
+                    }
+                    OAuthErrors.write(ctx, e);
+                });
+    }
+}

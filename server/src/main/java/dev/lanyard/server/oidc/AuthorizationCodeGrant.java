@@ -1,0 +1,208 @@
+package dev.lanyard.server.oidc;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.audit.AuditRecord;
+import dev.lanyard.server.directory.Rows;
+import dev.lanyard.server.http.Ids;
+import dev.lanyard.server.keys.SigningKeys;
+import dev.lanyard.server.oauth.OAuthException;
+import dev.lanyard.server.oauth.OAuthUris;
+import dev.lanyard.server.oauth.TokenSigner;
+import dev.lanyard.server.store.Database;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.Date;
+import java.util.regex.Pattern;
+
+/**
+ * {@code grant_type=authorization_code} at the org server (RFC 6749 §4.1.3, PKCE RFC 7636, OIDC Core §3.1.3): the
+ * code is consumed first (so a failed attempt burns it too), then checked against the client, redirect URI and
+ * PKCE verifier it is bound to. A replayed code is refused, audited, and the tokens already issued from it are
+ * revoked (RFC 6749 §4.1.2). Issues an ID token ({@code typ JWT}, audience = the app) and a short access token for
+ * the userinfo endpoint ({@code typ at+jwt}), both signed with the org key.
+ */
+public final class AuthorizationCodeGrant {
+    public static final long ID_TOKEN_SECONDS = 3600;
+    public static final long ACCESS_TOKEN_SECONDS = 300;
+    private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
+    private static final String INVALID = "the authorization code is invalid, expired, already used, or was issued "
+            + "to another client or redirect URI";
+
+    private final Database db;
+    private final AuditLog audit;
+    private final SigningKeys keys;
+    private final String issuer;
+    private final AuthorizationCodes codes = new AuthorizationCodes();
+
+    public AuthorizationCodeGrant(Database db, AuditLog audit, SigningKeys keys, String baseUrl) {
+        this.db = db;
+        this.audit = audit;
+        this.keys = keys;
+        this.issuer = baseUrl;
+    }
+
+    public static String userinfoAudience(String baseUrl) {
+        return baseUrl + "/oauth2/v1/userinfo";
+    }
+
+    /**
+     * Redeems a code for {@code clientId}. {@code clientAuthenticated}: the caller has already authenticated the
+     * client (confidential apps must be). Fails with {@link OAuthException} ({@code invalid_request},
+     * {@code invalid_client}, {@code invalid_grant}).
+     */
+    public Future<JsonObject> redeem(String clientId, boolean clientAuthenticated, String code, String redirectUri,
+                                     String codeVerifier) {
+        if (code == null || code.isEmpty()) {
+            return Future.failedFuture(OAuthException.invalidRequest("parameter 'code' is required"));
+        }
+        if (redirectUri == null || redirectUri.isEmpty()) {
+            return Future.failedFuture(OAuthException.invalidRequest("parameter 'redirect_uri' is required"));
+        }
+        if (codeVerifier == null || codeVerifier.isEmpty()) {
+            return Future.failedFuture(OAuthException.invalidRequest("parameter 'code_verifier' is required (PKCE)"));
+        }
+        return SignOnApp.find(db.pool(), clientId).compose(found -> {
+            if (found.isEmpty() || !found.get().active()) {
+                return Future.failedFuture(OAuthException.invalidClient("unknown or inactive client"));
+            }
+            SignOnApp app = found.get();
+            if (app.confidential() && !clientAuthenticated) {
+                return Future.failedFuture(OAuthException.invalidClient("this client must authenticate"));
+            }
+            String hash = AuthorizationCodes.hash(code);
+            return db.inTransaction(tx -> codes.consume(tx, hash)).compose(consumed -> {
+                if (consumed.isEmpty()) {
+                    return replayedOrUnknown(clientId, hash);
+                }
+                AuthorizationCodes.Code c = consumed.get();
+                String problem = check(c, clientId, redirectUri, codeVerifier);
+                if (problem != null) {
+                    return refuse(clientId, problem, c.userId());
+                }
+                return issue(app, c);
+            });
+        });
+    }
+
+    private static String check(AuthorizationCodes.Code c, String clientId, String redirectUri, String verifier) {
+        if (!c.expiresAt().isAfter(Instant.now())) {
+            return "expired";
+        }
+        if (!c.clientId().equals(clientId)) {
+            return "other_client";
+        }
+        if (!c.redirectUri().equals(redirectUri)) {
+            return "redirect_uri_mismatch";
+        }
+        if (!VERIFIER.matcher(verifier).matches() || !MessageDigest.isEqual(
+                s256(verifier).getBytes(StandardCharsets.US_ASCII), c.codeChallenge().getBytes(StandardCharsets.US_ASCII))) {
+            return "pkce_verifier_mismatch";
+        }
+        return null;
+    }
+
+    static String s256(String verifier) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <T> Future<T> refuse(String clientId, String reason, String userId) {
+        ObjectNode details = AuditRecord.fields().put("reason", reason).put("user_id", userId);
+        return audit.appendAlone(db.pool(), new AuditRecord("oauth.code.refused", clientId, clientId,
+                        AuditRecord.DENY, null, null, details))
+                .compose(e -> Future.failedFuture(OAuthException.invalidGrant(INVALID)));
+    }
+
+    private <T> Future<T> replayedOrUnknown(String clientId, String hash) {
+        return codes.findUsed(db.pool(), hash).compose(used -> {
+            if (used.isEmpty()) {
+                return Future.failedFuture(OAuthException.invalidGrant(INVALID));
+            }
+            AuthorizationCodes.Code c = used.get();
+            return db.inTransaction(tx -> tx.preparedQuery("UPDATE issued_tokens SET revoked_at = $2, "
+                                    + "revoked_reason = 'authorization_code_replayed' "
+                                    + "WHERE session_id = $1 AND revoked_at IS NULL")
+                            .execute(Tuple.of(c.sessionId(), Rows.now()))
+                            .compose(rows -> audit.append(tx, new AuditRecord("oauth.code.replayed", clientId,
+                                    c.clientId(), AuditRecord.DENY, null, null, AuditRecord.fields()
+                                    .put("user_id", c.userId()).put("session_id", c.sessionId())
+                                    .put("presented_by", clientId).put("tokens_revoked", rows.rowCount())))))
+                    .compose(e -> Future.failedFuture(OAuthException.invalidGrant(INVALID)));
+        });
+    }
+
+    private Future<JsonObject> issue(SignOnApp app, AuthorizationCodes.Code c) {
+        return db.pool().preparedQuery("SELECT login, email, display_name, status FROM users WHERE id = $1")
+                .execute(Tuple.of(c.userId())).compose(rows -> {
+                    var it = rows.iterator();
+                    var user = it.hasNext() ? it.next() : null;
+                    if (user == null || !"ACTIVE".equals(user.getString("status"))) {
+                        return refuse(app.id(), "user_not_active", c.userId());
+                    }
+                    Instant now = Instant.now();
+                    String idJti = Ids.next("jti");
+                    String atJti = Ids.next("jti");
+                    Instant idExp = now.plusSeconds(ID_TOKEN_SECONDS);
+                    Instant atExp = now.plusSeconds(ACCESS_TOKEN_SECONDS);
+                    JWTClaimsSet.Builder id = new JWTClaimsSet.Builder()
+                            .issuer(issuer).subject(c.userId()).audience(app.id())
+                            .expirationTime(Date.from(idExp)).issueTime(Date.from(now)).jwtID(idJti)
+                            .claim("auth_time", c.authTime().getEpochSecond())
+                            .claim("azp", app.id())
+                            .claim("email", user.getString("email"))
+                            .claim("name", user.getString("display_name"))
+                            .claim("preferred_username", user.getString("login"));
+                    if (c.nonce() != null) {
+                        id.claim("nonce", c.nonce());
+                    }
+                    JWTClaimsSet at = new JWTClaimsSet.Builder()
+                            .issuer(issuer).subject(c.userId()).audience(userinfoAudience(issuer))
+                            .expirationTime(Date.from(atExp)).issueTime(Date.from(now)).jwtID(atJti)
+                            .claim("client_id", app.id()).claim("scope", c.scope())
+                            .claim("auth_time", c.authTime().getEpochSecond())
+                            .build();
+                    String idToken = keys.sign(TokenSigner.ORG, JOSEObjectType.JWT, id.build());
+                    String accessToken = keys.sign(TokenSigner.ORG, new JOSEObjectType(OAuthUris.TYP_ACCESS_TOKEN), at);
+                    return db.inTransaction(tx -> record(tx, "ID_TOKEN", idJti, app.id(), c, app.id(), now, idExp)
+                                    .compose(v -> record(tx, "ACCESS_TOKEN", atJti, app.id(), c,
+                                            userinfoAudience(issuer), now, atExp))
+                                    .compose(v -> audit.append(tx, new AuditRecord("oauth.code.redeemed", app.id(),
+                                            c.userId(), AuditRecord.SUCCESS, null, null, AuditRecord.fields()
+                                            .put("client_id", app.id()).put("scope", c.scope())
+                                            .put("session_id", c.sessionId()).put("id_token_jti", idJti)
+                                            .put("access_token_jti", atJti)))))
+                            .map(e -> new JsonObject()
+                                    .put("access_token", accessToken)
+                                    .put("token_type", "Bearer")
+                                    .put("expires_in", ACCESS_TOKEN_SECONDS)
+                                    .put("id_token", idToken)
+                                    .put("scope", c.scope()));
+                });
+    }
+
+    private static Future<Void> record(SqlClient tx, String kind, String jti, String clientId,
+                                       AuthorizationCodes.Code c, String audience, Instant issued, Instant expires) {
+        return tx.preparedQuery("INSERT INTO issued_tokens (jti, kind, server_id, client_id, user_id, session_id, "
+                        + "subject, audience, scope, issued_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+                .execute(Tuple.tuple().addString(jti).addString(kind).addString(TokenSigner.ORG).addString(clientId)
+                        .addString(c.userId()).addString(c.sessionId()).addString(c.userId()).addString(audience)
+                        .addString(c.scope()).addOffsetDateTime(issued.atOffset(ZoneOffset.UTC))
+                        .addOffsetDateTime(expires.atOffset(ZoneOffset.UTC)))
+                .mapEmpty();
+    }
+}

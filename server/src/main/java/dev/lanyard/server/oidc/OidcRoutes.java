@@ -1,0 +1,49 @@
+package dev.lanyard.server.oidc;
+
+import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.config.ServerConfig;
+import dev.lanyard.server.keys.SigningKeys;
+import dev.lanyard.server.store.Database;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The public endpoints of the authorization servers that this package owns: discovery (RFC 8414 / OIDC), JWKS,
+ * the org server's sign-in (authorize + login form), userinfo, and (until the general token endpoint takes it over)
+ * the authorization_code grant at the org token endpoint. One instance is shared by every HTTP verticle.
+ */
+public final class OidcRoutes {
+    private final Discovery discovery;
+    private final AuthorizeRoutes authorize;
+    private final UserInfoRoute userinfo;
+    private final AuthorizationCodeGrant grant;
+    private final Database db;
+
+    public OidcRoutes(Vertx vertx, Database db, AuditLog audit, SigningKeys keys, ServerConfig config) {
+        this.db = db;
+        this.discovery = new Discovery(db, keys, config.baseUrl());
+        this.authorize = new AuthorizeRoutes(vertx, db, audit, keys, config, new LoginThrottle(
+                config.signIn().maxFailuresPerLogin(), config.signIn().maxFailuresPerIp()));
+        this.userinfo = new UserInfoRoute(db, keys, config.baseUrl());
+        this.grant = new AuthorizationCodeGrant(db, audit, keys, config.baseUrl());
+    }
+
+    /** The authorization_code grant, for the general token endpoint to call. */
+    public AuthorizationCodeGrant authorizationCodeGrant() {
+        return grant;
+    }
+
+    /** Discovery, JWKS, sign-in and userinfo. */
+    public void mount(Router router, Handler<RoutingContext> readinessGate) {
+        discovery.mount(router, readinessGate);
+        authorize.mount(router, readinessGate);
+        userinfo.mount(router, readinessGate);
+    }
+
+    /** The interim org token endpoint (authorization_code only); not mounted once the general one exists. */
+    public void mountTokenEndpoint(Router router, Handler<RoutingContext> readinessGate) {
+        new OrgTokenRoute(db, grant).mount(router, readinessGate);
+    }
+}

@@ -1,0 +1,125 @@
+package dev.lanyard.server.oauth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.lanyard.server.Api;
+import dev.lanyard.server.Fixtures;
+import dev.lanyard.server.TestServer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** Builds the OAuth world a grant needs — agent with a key we hold, server, resource, connection — over the API. */
+final class OAuthFixtures {
+    final TestServer server;
+    final Api api;
+    final Fixtures fx;
+
+    OAuthFixtures(TestServer server) {
+        this.server = server;
+        this.api = server.admin();
+        this.fx = new Fixtures(api);
+    }
+
+    /** An agent and the private key it signs with. */
+    record AgentWithKey(String id, String keyId, ECKey key, String ownerId) {}
+
+    record Target(String serverId, String issuer, String resource, String connectionId) {}
+
+    AgentWithKey activeAgent(String type, String linkedApp) {
+        String owner = fx.user();
+        Map<String, Object> body = new LinkedHashMap<>(Api.map("name", Fixtures.unique("agent"), "agent_type", type,
+                "owners", List.of(owner), "risk_level", "low", "default_scopes", List.of("tickets.read"),
+                "max_session_seconds", 3600));
+        if (linkedApp != null) {
+            body.put("linked_app_id", linkedApp);
+        }
+        Api.Resp agent = api.post("/api/v1/ai-agents", body);
+        assertEquals(201, agent.status(), agent.toString());
+        ECKey key = Fixtures.ecKey();
+        Api.Resp k = api.post("/api/v1/ai-agents/" + agent.id() + "/credentials/jwks", key.toPublicJWK().toJSONObject());
+        assertEquals(201, k.status(), k.toString());
+        Api.Resp on = api.post("/api/v1/ai-agents/" + agent.id() + "/lifecycle/activate", null);
+        assertEquals(200, on.status(), on.toString());
+        return new AgentWithKey(agent.id(), k.id(), key, owner);
+    }
+
+    /** A resource server governing one resource with scopes tickets.read/tickets.write/projects.delete. */
+    Target serverWithResource(String agentId, String connectionType, String condition, List<String> scopes) {
+        Api.Resp s = api.post("/api/v1/authorization-servers", Api.map("name", Fixtures.unique("as")));
+        assertEquals(201, s.status(), s.toString());
+        String resource = "https://tools.example.com/" + UUID.randomUUID() + "/mcp";
+        Api.Resp r = api.post("/api/v1/authorization-servers/" + s.id() + "/resources", Api.map("uri", resource,
+                "name", "tools", "scopes", List.of("tickets.read", "tickets.write", "projects.delete"),
+                "tags", List.of("production-write")));
+        assertEquals(201, r.status(), r.toString());
+        String connection = null;
+        if (agentId != null) {
+            Api.Resp c = api.post("/api/v1/ai-agents/" + agentId + "/connections", Api.map(
+                    "authorization_server_id", s.id(), "resource_id", r.id(), "connection_type", connectionType,
+                    "scope_condition", condition, "scopes", scopes));
+            assertEquals(201, c.status(), c.toString());
+            connection = c.id();
+        }
+        return new Target(s.id(), s.body().path("issuer").asText(), resource, connection);
+    }
+
+    static String sign(ECKey key, JOSEObjectType typ, JWTClaimsSet claims) {
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(typ).keyID(key.getKeyID()).build(), claims);
+            jwt.sign(new ECDSASigner(key));
+            return jwt.serialize();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A fresh, valid client assertion of {@code agent} for the audience {@code aud}. */
+    static String assertion(AgentWithKey agent, String aud) {
+        return sign(agent.key(), null, assertionClaims(agent.id(), aud).build());
+    }
+
+    static JWTClaimsSet.Builder assertionClaims(String clientId, String aud) {
+        Instant now = Instant.now();
+        return new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(aud)
+                .jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(60)));
+    }
+
+    static String form(Map<String, String> params) {
+        return params.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+    }
+
+    Api.Resp post(String path, String form) {
+        return server.anonymous().send("POST", path, form, Map.of("Content-Type", "application/x-www-form-urlencoded"));
+    }
+
+    Api.Resp post(String path, Map<String, String> params) {
+        return post(path, form(params));
+    }
+
+    Api.Resp clientCredentials(AgentWithKey agent, Target t, String scope) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("grant_type", "client_credentials");
+        p.put("resource", t.resource());
+        if (scope != null) {
+            p.put("scope", scope);
+        }
+        p.put("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+        p.put("client_assertion", assertion(agent, t.issuer()));
+        return post("/oauth2/" + t.serverId() + "/v1/token", p);
+    }
+}
