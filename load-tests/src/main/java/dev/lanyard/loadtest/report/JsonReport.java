@@ -118,7 +118,10 @@ public final class JsonReport {
                 .put("cpu_cores", cpu == null ? null : new JsonObject()
                         .put("generator", round(cpu.generatorCores()))
                         .put("server", round(cpu.serverCores()))
-                        .put("other", Double.isNaN(cpu.otherCores()) ? null : round(cpu.otherCores())));
+                        .put("other", Double.isNaN(cpu.otherCores()) ? null : round(cpu.otherCores()))
+                        // Successful requests per second of server CPU: less sensitive than req/s to other work
+                        // on a shared machine (approximate: CPU includes the warm-up, throughput does not).
+                        .put("ok_per_server_cpu_second", cpu.serverCores() > 0 ? round(r.throughput() / cpu.serverCores()) : null));
     }
 
     private static JsonObject latency(LatencySummary s, boolean withCurve) {

@@ -79,6 +79,7 @@ class ReportTest {
             assertTrue(s.getJsonObject("ratio_to_baseline").getDouble("throughput") > 0);
             assertEquals("setup failed: 401", json.getJsonObject("failures").getString("broken"));
             assertEquals(1.25, scenarios.getJsonObject(0).getJsonObject("cpu_cores").getDouble("server"));
+            assertTrue(scenarios.getJsonObject(0).getJsonObject("cpu_cores").getDouble("ok_per_server_cpu_second") > 0);
 
             String html = Files.readString(dir.resolve("report.html"));
             assertFalse(html.contains("<script"), "no scripts");

@@ -67,12 +67,8 @@ final class Cidr {
         }
         if (s.indexOf(':') >= 0 && IPV6.matcher(s).matches()) {
             try {
-                byte[] b = InetAddress.getByName(s).getAddress();
-                if (b.length == 4) {
-                    // an IPv4-mapped IPv6 literal; Go keeps it in the IPv4 family
-                    return b;
-                }
-                return b;
+                // a literal (checked above), so no name lookup happens; IPv4-mapped forms come back as 4 bytes
+                return InetAddress.getByName(s).getAddress();
             } catch (UnknownHostException e) {
                 throw new BuiltinError("invalid IP address: " + s);
             }

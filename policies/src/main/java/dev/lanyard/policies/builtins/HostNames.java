@@ -15,8 +15,4 @@ public final class HostNames {
     public static String hostName(String regoName) {
         return ALIASES.getOrDefault(regoName, regoName);
     }
-
-    static Map<String, String> aliases() {
-        return ALIASES;
-    }
 }

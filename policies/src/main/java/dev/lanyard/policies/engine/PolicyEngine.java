@@ -109,18 +109,15 @@ public final class PolicyEngine {
                 if (p == null) {
                     p = newInstance();
                 }
-                try {
-                    p.entrypoint(id);
-                    // input must be set before evaluate(): evaluate() would otherwise parse an empty input after
-                    // allocating its context and clobber it (opa-java-wasm 1.0.4)
-                    p.input(inputJson == null ? "" : inputJson);
-                    String out = p.evaluate();
-                    idle.push(p);
-                    return out;
-                } catch (RuntimeException e) {
-                    // an aborted evaluation may leave the instance's heap inconsistent: drop it
-                    throw e;
-                }
+                p.entrypoint(id);
+                // input must be set before evaluate(): evaluate() would otherwise parse an empty input after
+                // allocating its context and clobber it (opa-java-wasm 1.0.4)
+                p.input(inputJson == null ? "" : inputJson);
+                String out = p.evaluate();
+                // only instances that finished cleanly go back: an abort (conflict error) can leave the C stack
+                // pointer and heap of the instance inconsistent, so it is dropped and replaced on demand
+                idle.push(p);
+                return out;
             } finally {
                 permits.release();
             }

@@ -60,6 +60,16 @@ public final class Planner {
      */
     private final List<Map<List<String>, Term>> generations = new ArrayList<>(List.of(Map.of()));
     private Map<List<String>, Term> mocks = Map.of();
+    /**
+     * Mock marker for a virtual document replaced by a non-constant value: the value is written into {@code data}
+     * at run time (a WithStmt) and references to the path read the base document instead of calling the rules.
+     */
+    private static final Term FROM_BASE = new Term.Var("$with-base", Pos.NONE);
+    /** Mock keys for functions and builtins are [FN_MOCK, name]; a replacement function is a Call named REPLACE_WITH + name. */
+    private static final String FN_MOCK = "$fn";
+    private static final String REPLACE_WITH = "$replace:";
+    /** Base-document key under which values replacing functions travel at run time: data[MOCK_DATA_KEY][name]. */
+    private static final String MOCK_DATA_KEY = "$lanyard-with";
 
     /** A rule group planned under one generation of mocks. */
     private record FuncKey(int generation, List<String> path) {}
@@ -412,24 +422,38 @@ public final class Planner {
             Term t = w.target();
             Term head = t instanceof Term.Ref r ? r.head() : t;
             List<Term> segs = t instanceof Term.Ref r ? r.path() : List.of();
-            if (!(head instanceof Term.Var v) || !(v.name().equals("input") || v.name().equals("data"))) {
-                throw RegoCompileException.at(w.pos(), "unsupported: with on function or builtin");
-            }
             List<String> names = new ArrayList<>();
             for (Term s : segs) {
                 if (!(s instanceof Term.Str str)) throw RegoCompileException.at(w.pos(), "unsupported: with target with non-string path");
                 names.add(str.value());
             }
+            if (!(head instanceof Term.Var v)) throw RegoCompileException.at(w.pos(), "unsupported: with target");
+            String fn = v.name().equals("input") ? null
+                : v.name().equals("data") ? (program.isFunction(names) ? "data." + String.join(".", names) : null)
+                : v.name() + (names.isEmpty() ? "" : "." + String.join(".", names));
+            if (fn != null) {
+                Term mock = functionMock(fn, w);
+                innerMocks.put(List.of(FN_MOCK, fn), mock);
+                if (mock != FROM_BASE) continue;
+                // a value computed here reaches every call of the replaced function through data
+                names.clear();
+                names.add(MOCK_DATA_KEY);
+                names.add(fn);
+                v = new Term.Var("data", v.pos());
+            }
             if (v.name().equals("data") && overlapsVirtual(names)) {
                 // replacing a virtual document is done at plan time: the expression calls copies of the rules
                 // planned under a new generation that see the constant instead of the rule
-                if (!Term.isGround(w.value()) || belowRule(names)) {
+                if (belowRule(names)) {
                     throw RegoCompileException.at(w.pos(), "unsupported: with on virtual document data." + String.join(".", names)
-                        + (Term.isGround(w.value()) ? " below a rule" : " with a non-constant value"));
+                        + " below a rule");
                 }
                 innerMocks.keySet().removeIf(m -> m.size() >= names.size() && m.subList(0, names.size()).equals(names));
-                innerMocks.put(List.copyOf(names), w.value());
-                continue;
+                if (Term.isGround(w.value())) {
+                    innerMocks.put(List.copyOf(names), w.value());
+                    continue;
+                }
+                innerMocks.put(List.copyOf(names), FROM_BASE);
             }
             ws.add(w);
             targets.add(v.name().equals("input") ? 0 : 1);
@@ -480,6 +504,38 @@ public final class Planner {
             Block replay = block(() -> bindTuple(out, tuple, 0, k));
             emit(new Stmt.ScanStmt(acc, key, tuple, replay, loc));
         });
+    }
+
+    /**
+     * The replacement of a function or builtin: another function (same arity) or a value. Values must not depend
+     * on variables, since they are planned wherever the replaced function is called.
+     */
+    private Term functionMock(String fn, Expr.With w) {
+        int arity = safety.arity(fn);
+        if (arity < 0) throw RegoCompileException.at(w.pos(), "unsupported: with target " + fn);
+        Term value = w.value();
+        String replacement = null;
+        if (value instanceof Term.Ref r && r.head() instanceof Term.Var v && v.name().equals("data")) {
+            List<String> path = Terms.groundPrefix(r, "data");
+            if (path != null && path.size() == r.path().size() && program.isFunction(path)) replacement = "data." + String.join(".", path);
+        } else if (value instanceof Term.Var v && safety.arity(v.name()) >= 0) {
+            replacement = v.name();
+        } else if (value instanceof Term.Ref r && r.head() instanceof Term.Var v && !v.name().equals("input")) {
+            List<String> parts = new ArrayList<>();
+            parts.add(v.name());
+            for (Term seg : r.path()) if (seg instanceof Term.Str str) parts.add(str.value());
+            String name = String.join(".", parts);
+            if (parts.size() == r.path().size() + 1 && safety.arity(name) >= 0) replacement = name;
+        }
+        if (replacement != null) {
+            if (safety.arity(replacement) != arity || safety.isRelation(replacement) || safety.isRelation(fn)) {
+                throw RegoCompileException.at(w.pos(), "unsupported: with " + fn + " as " + replacement + " (different arity)");
+            }
+            return new Term.Call(REPLACE_WITH + replacement, List.of(), w.pos());
+        }
+        Set<String> free = Terms.vars(value, true);
+        free.removeIf(n -> n.equals("input") || n.equals("data"));
+        return free.isEmpty() ? value : FROM_BASE;
     }
 
     private void bindTuple(List<String> names, int tuple, int i, Runnable k) {
@@ -564,6 +620,23 @@ public final class Planner {
     }
 
     private void emitCall(String name, List<Operand> args, int result) {
+        Term mock = mocks.get(List.of(FN_MOCK, name));
+        if (mock != null) {
+            // inside the replacement, the replaced function is the original again (OPA's scoping; no recursion)
+            Map<List<String>, Term> outer = mocks;
+            Map<List<String>, Term> inner = new HashMap<>(mocks);
+            inner.remove(List.of(FN_MOCK, name));
+            mocks = Map.copyOf(inner);
+            if (mock instanceof Term.Call c && c.name().startsWith(REPLACE_WITH)) {
+                emitCall(c.name().substring(REPLACE_WITH.length()), args, result);
+            } else if (mock == FROM_BASE) {
+                planBase(List.of(str(MOCK_DATA_KEY), str(name)), v -> emit(new Stmt.AssignVarStmt(v, result, loc)));
+            } else {
+                planTerm(mock, v -> emit(new Stmt.AssignVarStmt(v, result, loc)));
+            }
+            mocks = outer;
+            return;
+        }
         if (name.startsWith("data.")) {
             List<String> path = List.of(name.substring(5).split("\\."));
             List<Operand> all = new ArrayList<>();
@@ -891,6 +964,10 @@ public final class Planner {
      */
     private void planDataRef(RuleTrie node, List<Operand> base, List<Term> path, int i, Consumer<Operand> k) {
         Term mock = node == null ? null : mocks.get(node.path);
+        if (mock == FROM_BASE) {
+            planDataRef(null, base, path, i, k);
+            return;
+        }
         if (mock != null) {
             planTerm(mock, v -> planPath(v, path, i, k));
             return;
@@ -984,7 +1061,9 @@ public final class Planner {
             Operand name = str(e.getKey());
             Term mock = mocks.get(child.path);
             emit(new Stmt.BlockStmt(List.of(block(() -> {
-                if (mock != null) {
+                if (mock == FROM_BASE) {
+                    planBase(append(base, name), v -> emit(new Stmt.ObjectInsertStmt(name, v, obj, loc)));
+                } else if (mock != null) {
                     planTerm(mock, v -> emit(new Stmt.ObjectInsertStmt(name, v, obj, loc)));
                 } else if (child.hasRules()) {
                     int r = newLocal();

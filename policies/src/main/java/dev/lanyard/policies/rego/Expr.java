@@ -12,10 +12,6 @@ public record Expr(Node node, boolean negated, List<With> withs, Pos pos) {
         this(node, false, List.of(), pos);
     }
 
-    public Expr withNode(Node n) {
-        return new Expr(n, negated, withs, pos);
-    }
-
     public sealed interface Node {}
 
     /** A term that must be defined and not false. */

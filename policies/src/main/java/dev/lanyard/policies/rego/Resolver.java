@@ -142,8 +142,13 @@ final class Resolver {
     }
 
     private Term withTarget(Term t) {
-        // targets name documents or functions; resolve imports but never treat them as locals
+        // targets name documents or functions; resolve imports and package functions, never locals
         if (t instanceof Term.Var v && imports.containsKey(v.name())) return imports.get(v.name());
+        if (t instanceof Term.Var v && pkg != null && functionNames.contains(String.join(".", pkg) + "." + v.name())) {
+            List<String> path = new ArrayList<>(pkg);
+            path.add(v.name());
+            return Terms.ref("data", path, v.pos());
+        }
         if (t instanceof Term.Ref ref && ref.head() instanceof Term.Var v && imports.containsKey(v.name())) {
             Term.Ref base = imports.get(v.name());
             List<Term> path = new ArrayList<>(base.path());

@@ -16,12 +16,4 @@ public record Rule(Pos pos, Kind kind, boolean isDefault, List<String> path, Lis
     }
 
     public enum Kind { COMPLETE, PARTIAL_SET, PARTIAL_OBJECT, FUNCTION }
-
-    public Rule withBody(List<Expr> newBody, Rule newElse) {
-        return new Rule(pos, kind, isDefault, path, args, key, value, newBody, newElse);
-    }
-
-    public Rule withParts(List<Term> newArgs, Term newKey, Term newValue, List<Expr> newBody, Rule newElse) {
-        return new Rule(pos, kind, isDefault, path, newArgs, newKey, newValue, newBody, newElse);
-    }
 }

@@ -98,7 +98,11 @@ public final class Safety {
         Set<String> needs = new HashSet<>();
         Set<String> gens = new HashSet<>();
         Set<String> pattern = new HashSet<>();
-        for (Expr.With w : e.withs()) valueVars(w.value(), bound, candidates, needs, gens);
+        for (Expr.With w : e.withs()) {
+            // `with f as count`: a function name, not a variable
+            if (w.value() instanceof Term.Var v && !bound.contains(v.name()) && arity(v.name()) >= 0) continue;
+            valueVars(w.value(), bound, candidates, needs, gens);
+        }
         Expr.Node n = e.node();
         boolean unifiable = true;
         if (n instanceof Expr.TermNode t) {

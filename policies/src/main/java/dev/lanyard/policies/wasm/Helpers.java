@@ -128,14 +128,16 @@ final class Helpers {
         return c.body(0);
     }
 
-    // (a, b) -> recursive merge of two objects; 0 on conflict (a shared key whose values are not both objects)
+    // (a, b) -> recursive merge of two objects (0 only if both are undefined)
     private byte[] merge() {
         Code c = new Code();
         int a = 0, b = 1, m = 2, k = 3, av = 4, bv = 5;
         c.localGet(a).i32Eqz().ifThen().localGet(b).ret().end();
         c.localGet(b).i32Eqz().ifThen().localGet(a).ret().end();
-        returnIfNotType(c, a, Runtime.TYPE_OBJECT, 0);
-        returnIfNotType(c, b, Runtime.TYPE_OBJECT, 0);
+        // as in OPA's runtime: where the two are not both objects, the first (the base document) wins
+        c.localGet(a).call(r.valueType).i32Const(Runtime.TYPE_OBJECT).i32Ne();
+        c.localGet(b).call(r.valueType).i32Const(Runtime.TYPE_OBJECT).i32Ne().i32Or();
+        c.ifThen().localGet(a).ret().end();
         c.call(r.object).localSet(m);
         c.block(false).loop(false);
         c.localGet(a).localGet(k).call(r.iter).localTee(k).i32Eqz().brIf(1);

@@ -237,10 +237,7 @@ final class Lowering {
         } else if (st instanceof AssignIntStmt x) {
             c.i64Const(x.value()).call(r.numberInt).localSet(s.local(x.target()));
         } else if (st instanceof MakeNumberRefStmt x) {
-            // parsed from its literal text: exact decimal, and the runtime owns the copy it makes
-            String text = string(x.index());
-            c.i32Const(data.cstring(text)).i32Const(StaticData.utf8Length(text)).call(r.jsonParse);
-            c.localTee(s.local(x.target())).i32Eqz().brIfUndefined();
+            numberLiteral(c, s, x);
         } else if (st instanceof ArrayAppendStmt x) {
             c.localGet(s.local(x.array()));
             operand(c, s, x.value());
@@ -270,9 +267,7 @@ final class Lowering {
         } else if (st instanceof ObjectMergeStmt x) {
             operand(c, s, x.a());
             operand(c, s, x.b());
-            c.call(helpers.merge).localTee(s.local(x.target())).i32Eqz().ifThen();
-            runtimeError(c, x.loc(), "object merge conflict");
-            c.end();
+            c.call(helpers.merge).localTee(s.local(x.target())).i32Eqz().brIfUndefined();
         } else if (st instanceof SetAddStmt x) {
             c.localGet(s.local(x.set()));
             operand(c, s, x.value());
@@ -304,6 +299,30 @@ final class Lowering {
     private String at(Loc loc) {
         String file = loc.file() >= 0 && loc.file() < statics.files().size() ? statics.files().get(loc.file()) : "?";
         return file + ":" + loc.row() + ":" + loc.col() + ": ";
+    }
+
+    /**
+     * Number literals are canonicalised at compile time ({@code 3.50}, {@code 35e-1} and {@code 3.5} become the
+     * same text) because the runtime hashes decimals by their representation: equal numbers must hash alike in
+     * sets and object keys. Integers that fit are plain int values; others are parsed from their exact text.
+     */
+    private void numberLiteral(Code c, Scope s, MakeNumberRefStmt x) {
+        String text = string(x.index());
+        java.math.BigDecimal d;
+        try {
+            d = new java.math.BigDecimal(text);
+        } catch (NumberFormatException e) {
+            throw new WasmCompileException(at(x.loc()) + "bad number literal " + text);
+        }
+        java.math.BigDecimal canonical = d.signum() == 0 ? java.math.BigDecimal.ZERO : d.stripTrailingZeros();
+        if (canonical.scale() <= 0 && canonical.precision() - canonical.scale() <= 18) {
+            c.i64Const(canonical.longValueExact()).call(r.numberInt).localSet(s.local(x.target()));
+            return;
+        }
+        // scientific form for large exponents (1e400, not a 401-digit string), without "e+" which the runtime misreads
+        String norm = canonical.toString().replace("E+", "e").replace('E', 'e');
+        c.i32Const(data.cstring(norm)).i32Const(StaticData.utf8Length(norm)).call(r.jsonParse);
+        c.localTee(s.local(x.target())).i32Eqz().brIfUndefined();
     }
 
     private void isType(Code c, Scope s, Operand o, int type) {

@@ -7,7 +7,6 @@ import dev.lanyard.policies.ir.Policy;
 import dev.lanyard.policies.ir.Stmt;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -163,9 +162,5 @@ public final class WasmBackend {
     /** The unmodified OPA demo module bundled in opa-java-wasm (used by tests and as the runtime source). */
     public static byte[] runtimeModule() {
         return RuntimeModule.load();
-    }
-
-    static List<String> requiredRuntimeFunctions() {
-        return RuntimeModule.REQUIRED;
     }
 }

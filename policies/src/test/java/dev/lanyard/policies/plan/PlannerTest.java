@@ -156,9 +156,21 @@ class PlannerTest {
         assertEquals(0, w.local());
         assertEquals("a", p.statics().strings().get(w.path().get(0)));
         RegoCompileException e = assertThrows(RegoCompileException.class,
-            () -> plan("package x\nq := 1\nr if q with data.x.q as input.v\n", "x/r"));
-        assertTrue(e.getMessage().contains("policy.rego:3:8: unsupported: with on virtual document data.x.q with a non-constant value"),
+            () -> plan("package x\nq := {\"k\": 1}\nr if q.k with data.x.q.k as 2\n", "x/r"));
+        assertTrue(e.getMessage().contains("policy.rego:3:10: unsupported: with on virtual document data.x.q.k below a rule"),
             e.getMessage());
+    }
+
+    @Test
+    void withReplacingARuleByAValueReadsItFromData() {
+        Policy p = plan("package x\nq := 1\ns := q + 1\nr := v if v := s with data.x.q as input.v\n", "x/r");
+        Stmt.WithStmt w = (Stmt.WithStmt) flat(func(p, "g0.data.x.r").blocks()).stream()
+            .filter(st -> st instanceof Stmt.WithStmt).findFirst().orElseThrow();
+        assertEquals(1, w.local());
+        List<Stmt> s = flat(func(p, "g1.data.x.s").blocks());
+        assertFalse(s.stream().anyMatch(st -> st instanceof Stmt.CallStmt c && c.func().endsWith("data.x.q")),
+            "the replaced rule is read from data, not called");
+        assertTrue(s.stream().anyMatch(st -> st instanceof Stmt.DotStmt d && d.source().equals(dev.lanyard.policies.ir.Operand.local(1))));
     }
 
     @Test

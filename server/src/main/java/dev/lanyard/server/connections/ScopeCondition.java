@@ -10,6 +10,18 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public enum ScopeCondition {
     ALL_SCOPES, INCLUDE_ONLY, EXCLUDE;
 
+    /**
+     * Whether a connection with this condition and these {@code scopes} allows {@code scope} (a scope the target
+     * defines; whether it does is the caller's check).
+     */
+    public boolean allows(java.util.List<String> scopes, String scope) {
+        return switch (this) {
+            case ALL_SCOPES -> true;
+            case INCLUDE_ONLY -> scopes.contains(scope);
+            case EXCLUDE -> !scopes.contains(scope);
+        };
+    }
+
     @JsonValue
     public String wire() {
         return name();

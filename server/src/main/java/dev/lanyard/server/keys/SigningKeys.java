@@ -47,8 +47,9 @@ import org.slf4j.LoggerFactory;
  * published for {@link #MAX_TOKEN_LIFETIME} (the longest lifetime of any token we sign) and is then dropped. Other
  * instances learn of rotations through NOTIFY on {@code lanyard_keys}.
  *
- * <p>{@link #sign} and {@link #publicKeys} never touch the database: call {@link #ensure} once before signing for a
- * resource authorization server that may not have a key yet (the org server always has one once started).
+ * <p>{@link #sign} and {@link #publicKeys} never touch the database (and never block): call {@link #ensure} before
+ * signing for a resource authorization server that may not have a key yet (the org server always has one once
+ * started); it completes at once when the key is loaded.
  */
 public final class SigningKeys implements TokenSigner {
     public static final Duration MAX_TOKEN_LIFETIME = Duration.ofSeconds(3600);
@@ -170,6 +171,7 @@ public final class SigningKeys implements TokenSigner {
      * Makes sure the server has a key loaded here, creating its first key if needed. Fails with a 404
      * {@link ApiException} for anything that is not the org server or an existing resource authorization server.
      */
+    @Override
     public Future<Void> ensure(String serverId) {
         if (cache.containsKey(serverId)) {
             return Future.succeededFuture();

@@ -190,6 +190,21 @@ class AgentKeyTest {
         }
     }
 
+    @Test
+    void unknownJwkMembersCannotShadowTheKeysOwnFields() {
+        String agent = stagedAgent();
+        Map<String, Object> jwk = publicJwk(Fixtures.ecKey());
+        jwk.put("id", "key_01234567890123456789");
+        jwk.put("created", "yesterday");
+        jwk.put("agent_id", "agt_01234567890123456789");
+        Api.Resp r = add(agent, jwk);
+        assertEquals(201, r.status(), r.toString());
+        assertTrue(r.id().startsWith("key_") && !r.id().equals("key_01234567890123456789"), r.toString());
+        assertFalse(r.body().path("created").asText().equals("yesterday"), r.toString());
+        assertFalse(r.body().has("agent_id"), r.toString());
+        assertEquals(r.body(), api.get(keys(agent) + "/" + r.id()).body());
+    }
+
     // ---- what is refused, one rule per test ----
 
     @Test

@@ -195,6 +195,30 @@ class PagingAndFiltersTest {
         assertEquals(pick(4, 5, 6), ids(API.get(url)));
     }
 
+    @Test
+    void changesBetweenPagesCauseNoDuplicatesOrGaps() {
+        String own = Fixtures.unique("pgc").toLowerCase();
+        List<String> made = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Api.Resp r = API.post("/api/v1/ai-agents", Api.map("name", own + "-" + i, "agent_type", "scheduled",
+                    "owners", List.of(u1), "risk_level", "low"));
+            assertEquals(201, r.status(), r.toString());
+            made.add(r.id());
+        }
+        Api.Resp first = API.get("/api/v1/ai-agents?limit=2&q=" + own);
+        assertEquals(made.subList(0, 2), ids(first));
+        // an earlier item changes (version bump) and a new one is created while the client pages
+        String etag = API.get("/api/v1/ai-agents/" + made.get(0)).header("ETag");
+        assertEquals(200, API.patch("/api/v1/ai-agents/" + made.get(0), Api.map("description", "moved?"), etag).status());
+        Api.Resp late = API.post("/api/v1/ai-agents", Api.map("name", own + "-late", "agent_type", "scheduled",
+                "owners", List.of(u1), "risk_level", "low"));
+        assertEquals(201, late.status(), late.toString());
+        List<String> rest = follow(next(first)).stream().flatMap(List::stream).toList();
+        List<String> expected = new ArrayList<>(made.subList(2, 5));
+        expected.add(late.id());
+        assertEquals(expected, rest);
+    }
+
     // ---- agents: filters ----
 
     @Test

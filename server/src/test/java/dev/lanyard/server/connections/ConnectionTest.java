@@ -228,6 +228,15 @@ class ConnectionTest {
     }
 
     @Test
+    void scopeConditionsDecideWhichScopesAConnectionAllows() {
+        assertTrue(ScopeCondition.ALL_SCOPES.allows(List.of("*"), "anything"));
+        assertTrue(ScopeCondition.INCLUDE_ONLY.allows(List.of("a", "b"), "a"));
+        assertTrue(!ScopeCondition.INCLUDE_ONLY.allows(List.of("a", "b"), "c"));
+        assertTrue(ScopeCondition.EXCLUDE.allows(List.of("a"), "b"));
+        assertTrue(!ScopeCondition.EXCLUDE.allows(List.of("a"), "a"));
+    }
+
+    @Test
     void deletingAnAgentTakesItsConnectionsAlong() {
         String as = fx.authServer();
         String agent = fx.activeAgent();

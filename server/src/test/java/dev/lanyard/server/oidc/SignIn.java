@@ -16,11 +16,9 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -224,13 +222,5 @@ final class SignIn {
             form.put("client_id", app.id());
         }
         return postForm("/oauth2/v1/token", form, headers);
-    }
-
-    static List<String> list(String... s) {
-        return List.of(s);
-    }
-
-    static OffsetDateTime now() {
-        return OffsetDateTime.now();
     }
 }
