@@ -70,10 +70,9 @@ final class Capabilities {
         return oidc;
     }
 
-    /** Public OAuth/OIDC endpoints: discovery, JWKS, sign-in, userinfo (and the interim org token endpoint). */
+    /** Public OAuth/OIDC endpoints: discovery, JWKS, sign-in, userinfo. */
     void mountOidc(Router router, Handler<RoutingContext> readinessGate) {
         oidc.mount(router, readinessGate);
-        oidc.mountTokenEndpoint(router, readinessGate);
     }
 
     AdminAuthHandler adminAuth() {
@@ -92,7 +91,7 @@ final class Capabilities {
 
     /** The token machinery: grants at every authorization server, introspection, revocation, the kill-switch feed. */
     void mountOAuth(Router router, Handler<RoutingContext> readinessGate) {
-        oauth().mount(router, readinessGate, java.util.List.of(), false);
+        oauth().mount(router, readinessGate, java.util.List.of(oidc.tokenGrant()), true);
     }
 
     private synchronized OAuthEndpoints oauth() {

@@ -57,7 +57,9 @@ final class HttpVerticle extends VerticleBase {
         capabilities.mountOidc(router, readinessGate);
         capabilities.mountOAuth(router, readinessGate);
 
-        router.route().last().handler(ctx -> ctx.fail(404));
+        // unmatched paths (404) and known paths with another method (405) reach the same failure handler
+        router.errorHandler(404, Failures::handle);
+        router.errorHandler(405, Failures::handle);
         router.route().failureHandler(Failures::handle);
 
         HttpServerOptions options = new HttpServerOptions()

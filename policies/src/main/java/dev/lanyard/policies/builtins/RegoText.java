@@ -51,7 +51,8 @@ public final class RegoText {
             return d.scale() > 0 ? d.toPlainString() : "0";
         }
         if (Math.abs((long) d.scale()) > 200) {
-            return d.toString().replace("E", "e");
+            // "1e400", never "1e+400": OPA's runtime parser misreads an explicit '+' in the exponent
+            return d.toString().replace("E+", "e").replace('E', 'e');
         }
         return d.toPlainString();
     }

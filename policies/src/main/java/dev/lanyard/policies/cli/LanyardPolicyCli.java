@@ -20,7 +20,10 @@ public final class LanyardPolicyCli implements Runnable {
         CommandLine cli = new CommandLine(new LanyardPolicyCli());
         // a bad path or bundle is a user error: one line on stderr, not a stack trace
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("error: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            Throwable t = e instanceof java.io.UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+            String detail = t instanceof java.nio.file.NoSuchFileException ? "no such file: " + t.getMessage()
+                    : t.getMessage() == null ? t.toString() : t.getMessage();
+            cmd.getErr().println("error: " + detail);
             return 1;
         });
         return cli.execute(args);

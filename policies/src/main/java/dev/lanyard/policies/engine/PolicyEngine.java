@@ -89,6 +89,17 @@ public final class PolicyEngine {
             OpaPolicy first = newInstance();
             this.entrypoints = Map.copyOf(first.entrypoints());
             idle.push(first);
+            if (size > 1) {
+                // building an instance compiles the module to JVM bytecode (~0.5-2 s): do the rest of the pool in
+                // the background so the first concurrent requests do not pay for it
+                Thread warm = new Thread(() -> {
+                    for (int i = 1; i < size; i++) {
+                        idle.push(newInstance());
+                    }
+                }, "policy-pool-warmup");
+                warm.setDaemon(true);
+                warm.start();
+            }
         }
 
         private OpaPolicy newInstance() {

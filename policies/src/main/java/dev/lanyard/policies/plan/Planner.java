@@ -190,16 +190,19 @@ public final class Planner {
         loc = loc(first.pos());
         switch (first.kind()) {
             case PARTIAL_SET -> {
-                blocks.add(new Block(List.of(new Stmt.MakeSetStmt(result, loc))));
+                boolean nested = !first.prefixKeys().isEmpty();
+                blocks.add(new Block(List.of(nested ? new Stmt.MakeObjectStmt(result, loc) : new Stmt.MakeSetStmt(result, loc))));
                 for (Rule r : rules) {
-                    blocks.add(ruleBlock(r, () -> planTerm(r.key(), k -> emit(new Stmt.SetAddStmt(k, result, loc)))));
+                    blocks.add(ruleBlock(r, () -> planTerms(r.prefixKeys(), keys -> nestedContainer(result, keys, true,
+                        set -> planTerm(r.key(), k -> emit(new Stmt.SetAddStmt(k, set, loc)))))));
                 }
             }
             case PARTIAL_OBJECT -> {
                 blocks.add(new Block(List.of(new Stmt.MakeObjectStmt(result, loc))));
                 for (Rule r : rules) {
-                    blocks.add(ruleBlock(r, () -> planTerm(r.key(), k -> planTerm(r.value(),
-                        v -> emit(new Stmt.ObjectInsertOnceStmt(k, v, result, loc))))));
+                    blocks.add(ruleBlock(r, () -> planTerms(r.prefixKeys(), keys -> nestedContainer(result, keys, false,
+                        obj -> planTerm(r.key(), k -> planTerm(r.value(),
+                            v -> emit(new Stmt.ObjectInsertOnceStmt(k, v, obj, loc))))))));
                 }
             }
             case COMPLETE, FUNCTION -> {
@@ -242,6 +245,29 @@ public final class Planner {
         irPath.addAll(path);
         String name = funcNames.get(key);
         funcs.put(name, new Policy.Func(name, paramList, result, blocks, irPath));
+    }
+
+    /**
+     * Finds or creates the nested container a general-ref rule head writes into: objects along {@code keys}, the
+     * last one a set for {@code contains} rules. Children are inserted before they are filled; objects hold
+     * references, so later additions are seen through the parent.
+     */
+    private void nestedContainer(int root, List<Operand> keys, boolean leafIsSet, java.util.function.IntConsumer k) {
+        int cur = root;
+        for (int i = 0; i < keys.size(); i++) {
+            boolean leaf = i == keys.size() - 1;
+            Operand key = keys.get(i);
+            int parent = cur;
+            int child = newLocal();
+            emit(new Stmt.ResetLocalStmt(child, loc));
+            emit(new Stmt.BlockStmt(List.of(new Block(List.of(new Stmt.DotStmt(Operand.local(parent), key, child, loc)))), loc));
+            emit(new Stmt.BlockStmt(List.of(new Block(List.of(
+                new Stmt.IsUndefinedStmt(child, loc),
+                leaf && leafIsSet ? new Stmt.MakeSetStmt(child, loc) : new Stmt.MakeObjectStmt(child, loc),
+                new Stmt.ObjectInsertStmt(key, Operand.local(child), parent, loc)))), loc));
+            cur = child;
+        }
+        k.accept(cur);
     }
 
     /** One definition (or else link) of a complete rule or function, writing its value into {@code target}. */

@@ -88,6 +88,11 @@ public final class Compiler {
                         + " found"));
                     break;
                 }
+                if (r.prefixKeys().size() != first.prefixKeys().size()) {
+                    errors.add(CompileError.at(r.pos(), "rego_type_error: conflicting rules data." + String.join(".", e.getKey())
+                        + " found (rule head references of different depth)"));
+                    break;
+                }
                 if (r.kind() == Rule.Kind.FUNCTION && r.args().size() != first.args().size()) {
                     errors.add(CompileError.at(r.pos(), "rego_type_error: function data." + String.join(".", e.getKey())
                         + " has arity " + first.args().size() + ", got " + r.args().size() + " arguments"));
@@ -102,7 +107,11 @@ public final class Compiler {
             // a rule may not sit inside another rule's value
             for (List<String> other : groups.keySet()) {
                 if (other.size() > e.getKey().size() && other.subList(0, e.getKey().size()).equals(e.getKey())) {
-                    errors.add(CompileError.at(groups.get(other).get(0).pos(), "rego_type_error: rule data."
+                    // OPA rejects rules inside a complete rule's value, but lets rules extend an object built by
+                    // general-ref rules; merging those is not implemented
+                    String prefix = first.kind() == Rule.Kind.COMPLETE || first.kind() == Rule.Kind.FUNCTION
+                        ? "rego_type_error: " : "unsupported: ";
+                    errors.add(CompileError.at(groups.get(other).get(0).pos(), prefix + "rule data."
                         + String.join(".", other) + " conflicts with rule data." + String.join(".", e.getKey())));
                 }
             }
@@ -112,6 +121,7 @@ public final class Compiler {
     private void checkRule(Program program, Rule r) {
         for (Term a : r.args()) checkTerm(program, a);
         if (r.key() != null) checkTerm(program, r.key());
+        for (Term k : r.prefixKeys()) checkTerm(program, k);
         if (r.value() != null) checkTerm(program, r.value());
         checkBody(program, r.body());
         if (r.elseRule() != null) checkRule(program, r.elseRule());
@@ -219,6 +229,7 @@ public final class Compiler {
     private void collectRuleDeps(Rule r, Set<List<String>> out) {
         List<Term> terms = new ArrayList<>(r.args());
         if (r.key() != null) terms.add(r.key());
+        terms.addAll(r.prefixKeys());
         if (r.value() != null) terms.add(r.value());
         for (Term t : terms) termDeps(t, out);
         bodyDeps(r.body(), out);

@@ -197,23 +197,26 @@ public final class Parser {
             value = new Term.Bool(true, pos);
         }
         List<String> path = new ArrayList<>();
+        List<Term> prefixKeys = new ArrayList<>();
+        int firstVar = -1;
+        for (int i = 1; i < ref.size() && firstVar < 0; i++) if (!(ref.get(i) instanceof Term.Str)) firstVar = i;
         Rule.Kind kind;
         if (args != null) {
             kind = Rule.Kind.FUNCTION;
             for (Term t : ref) path.add(groundSegment(t));
         } else if (contains) {
             kind = Rule.Kind.PARTIAL_SET;
+            int ground = firstVar < 0 ? ref.size() : firstVar;
+            for (Term t : ref.subList(0, ground)) path.add(((Term.Str) t).value());
+            prefixKeys.addAll(ref.subList(ground, ref.size()));
+        } else if (firstVar < 0) {
+            kind = Rule.Kind.COMPLETE;
             for (Term t : ref) path.add(groundSegment(t));
         } else {
-            Term last = ref.get(ref.size() - 1);
-            if (ref.size() > 1 && !(last instanceof Term.Str)) {
-                kind = Rule.Kind.PARTIAL_OBJECT;
-                key = last;
-                for (Term t : ref.subList(0, ref.size() - 1)) path.add(groundSegment(t));
-            } else {
-                kind = Rule.Kind.COMPLETE;
-                for (Term t : ref) path.add(groundSegment(t));
-            }
+            kind = Rule.Kind.PARTIAL_OBJECT;
+            key = ref.get(ref.size() - 1);
+            for (Term t : ref.subList(0, firstVar)) path.add(((Term.Str) t).value());
+            prefixKeys.addAll(ref.subList(firstVar, ref.size() - 1));
         }
         if (isDefault) {
             if (kind != Rule.Kind.COMPLETE && kind != Rule.Kind.FUNCTION) {
@@ -224,7 +227,7 @@ public final class Parser {
         }
         List<Expr> body = ruleBody(pos);
         Rule elseRule = elseChain(kind, path, args, key);
-        return new Rule(pos, kind, false, path, args == null ? List.of() : args, key, value, body, elseRule);
+        return new Rule(pos, kind, false, path, args == null ? List.of() : args, key, prefixKeys, value, body, elseRule);
     }
 
     private static String groundSegment(Term t) {

@@ -50,9 +50,11 @@ final class Resolver {
         List<Term> args = new ArrayList<>();
         for (Term a : r.args()) args.add(term(a));
         Term key = r.key() == null ? null : term(r.key());
+        List<Term> prefixKeys = new ArrayList<>();
+        for (Term k : r.prefixKeys()) prefixKeys.add(term(k));
         Term value = r.value() == null ? null : term(r.value());
         Rule elseRule = r.elseRule() == null ? null : resolveRuleParts(r.elseRule(), full);
-        return new Rule(r.pos(), r.kind(), r.isDefault(), full, args, key, value, body(r.body()), elseRule);
+        return new Rule(r.pos(), r.kind(), r.isDefault(), full, args, key, prefixKeys, value, body(r.body()), elseRule);
     }
 
     List<Expr> resolveQuery(List<Expr> body) {

@@ -185,6 +185,25 @@ class PlannerTest {
     }
 
     @Test
+    void withReplacingFunctionsAndBuiltins() {
+        Policy p = plan("""
+            package x
+            f(_) := 2
+            g(_) := 1
+            q if count([1, 2]) == 7
+            r := y if y := f(true) with f as g
+            s if q with count as 7
+            t if q
+            """, "x/r", "x/s", "x/t");
+        List<String> calls = flat(func(p, "g0.data.x.r").blocks()).stream()
+            .filter(st -> st instanceof Stmt.CallStmt).map(st -> ((Stmt.CallStmt) st).func()).toList();
+        assertTrue(calls.contains("g0.data.x.g") && !calls.contains("g0.data.x.f"), calls.toString());
+        List<Stmt> q1 = flat(func(p, "g1.data.x.q").blocks());
+        assertFalse(q1.stream().anyMatch(st -> st instanceof Stmt.CallStmt c && c.func().equals("count")), "count is replaced");
+        assertTrue(flat(func(p, "g0.data.x.q").blocks()).stream().anyMatch(st -> st instanceof Stmt.CallStmt c && c.func().equals("count")));
+    }
+
+    @Test
     void functionsTakeArgumentsAfterInputAndData() {
         Policy p = plan("package x\nf(a, b) := a + b\nr := f(1, 2)\n", "x/r");
         Policy.Func f = func(p, "g0.data.x.f");

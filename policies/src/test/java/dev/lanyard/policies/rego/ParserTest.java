@@ -52,6 +52,23 @@ class ParserTest {
     }
 
     @Test
+    void generalRefHeads() {
+        Module m = parse("""
+            package p
+            users[name].role := r if some name, r in input.roles
+            scopes[tool] contains s if { some tool, ss in input.t; some s in ss }
+            """);
+        Rule users = m.rules().get(0);
+        assertEquals(Rule.Kind.PARTIAL_OBJECT, users.kind());
+        assertEquals(List.of("users"), users.path());
+        assertEquals("role", ((Term.Str) users.key()).value());
+        assertInstanceOf(Term.Var.class, users.prefixKeys().get(0));
+        Rule scopes = m.rules().get(1);
+        assertEquals(Rule.Kind.PARTIAL_SET, scopes.kind());
+        assertEquals(1, scopes.prefixKeys().size());
+    }
+
+    @Test
     void elseChains() {
         Module m = parse("""
             package p

@@ -15,7 +15,8 @@ import java.util.Set;
  * The rules for a key an agent signs its client assertions with: a public JWK, RSA of at least 2048 bits or EC on
  * P-256/P-384, for signatures only; {@code alg}, if given, must fit the key; {@code kid} defaults to the RFC 7638
  * thumbprint. Anything carrying private parameters is refused outright: an admin pasting a private key must learn
- * at once that it never belongs here.
+ * at once that it never belongs here. Certificate members (x5u, x5c, x5t#S256) are dropped: we never fetch or trust
+ * them, and serving back a URL someone stored would only help a phishing attempt.
  */
 public record AgentPublicKey(JWK jwk, String kid, String alg) {
     private static final Set<String> PRIVATE_MEMBERS = Set.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
@@ -82,9 +83,11 @@ public record AgentPublicKey(JWK jwk, String kid, String alg) {
 
     private static JWK rebuild(JWK jwk, String kid) {
         if (jwk instanceof RSAKey rsa) {
-            return new RSAKey.Builder(rsa.toPublicJWK()).keyID(kid).keyUse(KeyUse.SIGNATURE).keyOperations(null).build();
+            return new RSAKey.Builder(rsa.toPublicJWK()).keyID(kid).keyUse(KeyUse.SIGNATURE).keyOperations(null)
+                    .x509CertURL(null).x509CertChain(null).x509CertSHA256Thumbprint(null).build();
         }
         ECKey ec = (ECKey) jwk;
-        return new ECKey.Builder(ec.toPublicJWK()).keyID(kid).keyUse(KeyUse.SIGNATURE).keyOperations(null).build();
+        return new ECKey.Builder(ec.toPublicJWK()).keyID(kid).keyUse(KeyUse.SIGNATURE).keyOperations(null)
+                    .x509CertURL(null).x509CertChain(null).x509CertSHA256Thumbprint(null).build();
     }
 }

@@ -51,7 +51,7 @@ public final class AgentRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        Cursor cursor = Cursor.from(ctx);
+        Cursor cursor = Cursor.from(ctx, "status", "type", "owner", "q");
         String owner = Cursor.single(ctx, "owner");
         if (owner != null && !Ids.isValid("usr", owner)) {
             throw ApiException.invalid("Query parameter 'owner' must be a user id");

@@ -99,7 +99,9 @@ public final class AgentStore {
         String name = p.name().orElse(current.name());
         List<String> owners = p.owners().orElse(current.owners());
         String group = p.ownerGroupId().isPresent() ? p.ownerGroupId().get().orElse(null) : current.ownerGroupId();
-        return checkReferences(tx, owners, group)
+        // only what the patch changes is checked again: a co-owner deprovisioned since must not block a description edit
+        boolean referencesChange = p.owners().isPresent() || p.ownerGroupId().isPresent();
+        return (referencesChange ? checkReferences(tx, owners, group) : Future.<Void>succeededFuture())
                 .compose(v -> p.linkedAppId().isPresent() ? checkApp(tx, p.linkedAppId().get().orElse(null))
                         : Future.<Void>succeededFuture())
                 .compose(v -> tx.preparedQuery("UPDATE agents SET name = $2, description = $3, owner_group_id = $4, "

@@ -62,7 +62,7 @@ public final class AppRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        Cursor cursor = Cursor.from(ctx);
+        Cursor cursor = Cursor.from(ctx, "status");
         AppStatus status = UserRoutes.enumParam(ctx, "status", AppStatus.class);
         Responses.reply(ctx, apps.list(db.pool(), cursor, status).compose(page -> {
             cursor.link(ctx, page, App::seq);

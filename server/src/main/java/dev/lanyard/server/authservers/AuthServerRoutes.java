@@ -60,7 +60,7 @@ public final class AuthServerRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        Cursor cursor = Cursor.from(ctx);
+        Cursor cursor = Cursor.from(ctx, "status");
         ServerStatus status = UserRoutes.enumParam(ctx, "status", ServerStatus.class);
         Responses.reply(ctx, servers.list(db.pool(), cursor, status).compose(page -> {
             cursor.link(ctx, page, AuthServer::seq);

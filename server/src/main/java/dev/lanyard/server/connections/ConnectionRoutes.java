@@ -69,7 +69,7 @@ public final class ConnectionRoutes {
 
     private void list(RoutingContext ctx) {
         String agentId = agentId(ctx);
-        Cursor cursor = Cursor.from(ctx);
+        Cursor cursor = Cursor.from(ctx, "status");
         ConnectionStore.Filter filter = new ConnectionStore.Filter(UserRoutes.enumParam(ctx, "status", ConnectionStatus.class));
         Responses.reply(ctx, connections.requireAgent(db.pool(), agentId)
                 .compose(v -> connections.list(db.pool(), agentId, cursor, filter))

@@ -51,7 +51,7 @@ public final class GroupRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        Cursor cursor = Cursor.from(ctx);
+        Cursor cursor = Cursor.from(ctx, "q");
         Responses.reply(ctx, groups.list(db.pool(), cursor, Cursor.single(ctx, "q")).compose(page -> {
             cursor.link(ctx, page, Group::seq);
             return Responses.ok(ctx, page);
@@ -81,7 +81,7 @@ public final class GroupRoutes {
 
     private void members(RoutingContext ctx) {
         String id = Ids.require("grp", ctx.pathParam("id"), "group");
-        Cursor cursor = Cursor.from(ctx);
+        Cursor cursor = Cursor.from(ctx, new String[0]);
         Responses.reply(ctx, groups.require(db.pool(), id).compose(g -> groups.members(db.pool(), id, cursor))
                 .compose(page -> {
                     cursor.link(ctx, page, User::seq);

@@ -57,7 +57,7 @@ public final class UserRoutes {
     }
 
     private void list(RoutingContext ctx) {
-        Cursor cursor = Cursor.from(ctx);
+        Cursor cursor = Cursor.from(ctx, "status", "q");
         UserStatus status = enumParam(ctx, "status", UserStatus.class);
         String q = Cursor.single(ctx, "q");
         Responses.reply(ctx, users.list(db.pool(), cursor, status, q).compose(page -> {

@@ -13,7 +13,20 @@ public record Cursor(long afterSeq, int limit) {
     public static final int DEFAULT_LIMIT = 20;
     public static final int MAX_LIMIT = 200;
 
-    public static Cursor from(RoutingContext ctx) {
+    /** A list's cursor, refusing query parameters the list doesn't know: a typo must not return everything. */
+    public static Cursor from(RoutingContext ctx, String... filters) {
+        java.util.Set<String> known = new java.util.HashSet<>(List.of(filters));
+        known.add("after");
+        known.add("limit");
+        for (String name : ctx.queryParams().names()) {
+            if (!known.contains(name)) {
+                throw ApiException.invalid("Unknown query parameter '" + Ids.sanitize(name) + "'");
+            }
+        }
+        return from(ctx);
+    }
+
+    private static Cursor from(RoutingContext ctx) {
         String after = single(ctx, "after");
         String limit = single(ctx, "limit");
         return new Cursor(after == null ? 0 : decode(after), limit == null ? DEFAULT_LIMIT : parseLimit(limit));

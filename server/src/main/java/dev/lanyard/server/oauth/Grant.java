@@ -11,6 +11,14 @@ public interface Grant {
     /** The form parameters this grant accepts; any other is refused. */
     Set<String> parameters();
 
+    /**
+     * True for grants whose clients are not agents (sign-on apps at the authorization_code grant): the endpoint then
+     * leaves client authentication to the grant, which finds the credentials in {@link GrantRequest#authorization()}.
+     */
+    default boolean authenticatesClient() {
+        return false;
+    }
+
     /** The token response, or a failed future with an {@link OAuthException}. */
     Future<JsonObject> handle(GrantRequest request);
 }

@@ -70,10 +70,14 @@ public final class TokenEndpoint {
             form.allowOnly(grant.parameters());
             answer = server(serverId).compose(server -> {
                 String issuer = serverId == null ? baseUrl : baseUrl + "/oauth2/" + serverId;
+                String authorization = ctx.request().getHeader("Authorization");
+                if (grant.authenticatesClient()) {
+                    return grant.handle(new GrantRequest(form, null, authorization, caller, issuer, server));
+                }
                 return clients.verify(form, Set.of(issuer, issuer + (serverId == null ? "/oauth2" : "") + "/v1/token"))
                         .compose(c -> {
                             client[0] = c;
-                            return grant.handle(new GrantRequest(form, c, caller, issuer, server));
+                            return grant.handle(new GrantRequest(form, c, authorization, caller, issuer, server));
                         });
             });
         } catch (OAuthException e) {

@@ -11,8 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The public endpoints of the authorization servers that this package owns: discovery (RFC 8414 / OIDC), JWKS,
- * the org server's sign-in (authorize + login form), userinfo, and (until the general token endpoint takes it over)
- * the authorization_code grant at the org token endpoint. One instance is shared by every HTTP verticle.
+ * the org server's sign-in (authorize + login form), userinfo, and the authorization_code grant that the org token
+ * endpoint ({@code dev.lanyard.server.oauth.TokenEndpoint}) runs. One instance is shared by every HTTP verticle.
  */
 public final class OidcRoutes {
     private final Discovery discovery;
@@ -42,8 +42,8 @@ public final class OidcRoutes {
         userinfo.mount(router, readinessGate);
     }
 
-    /** The interim org token endpoint (authorization_code only); not mounted once the general one exists. */
-    public void mountTokenEndpoint(Router router, Handler<RoutingContext> readinessGate) {
-        new OrgTokenRoute(db, grant).mount(router, readinessGate);
+    /** The authorization_code grant as the org token endpoint runs it. */
+    public AuthorizationCodeTokenGrant tokenGrant() {
+        return new AuthorizationCodeTokenGrant(db, grant);
     }
 }

@@ -28,20 +28,20 @@ import java.util.regex.Pattern;
  * A browser-like driver of the org server's sign-in over real HTTP (no redirects followed, cookies kept by hand),
  * plus fixtures (apps and authorization servers inserted with SQL).
  */
-final class SignIn {
+public final class SignIn {
     static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10)).build();
-    static final String REDIRECT = "https://app.example.com/callback";
-    static final String PASSWORD = "correct horse battery staple";
+    public static final String REDIRECT = "https://app.example.com/callback";
+    public static final String PASSWORD = "correct horse battery staple";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final TestServer server;
 
-    SignIn(TestServer server) {
+    public SignIn(TestServer server) {
         this.server = server;
     }
 
-    record App(String id, String secret) {}
+    public record App(String id, String secret) {}
 
     /** A CONFIDENTIAL client_secret_basic app (secret set) or a PUBLIC one (secret null). */
     App app(boolean confidential, String... redirectUris) {
@@ -93,13 +93,13 @@ final class SignIn {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
     }
 
-    static String verifier() {
+    public static String verifier() {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
-    static String challenge(String verifier) {
+    public static String challenge(String verifier) {
         try {
             return Base64.getUrlEncoder().withoutPadding().encodeToString(
                     MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
@@ -109,7 +109,7 @@ final class SignIn {
     }
 
     /** The query of a standard authorization request. */
-    static Map<String, String> request(String clientId, String verifier) {
+    public static Map<String, String> request(String clientId, String verifier) {
         Map<String, String> q = new LinkedHashMap<>();
         q.put("response_type", "code");
         q.put("client_id", clientId);
@@ -199,7 +199,7 @@ final class SignIn {
     }
 
     /** Signs {@code login} in and returns the redirect's parameters (code, state, iss). */
-    Map<String, String> code(Map<String, String> query, String login) {
+    public Map<String, String> code(Map<String, String> query, String login) {
         Form f = open(query);
         assertEquals(200, f.status(), f.html());
         HttpResponse<String> r = submit(f, login, PASSWORD);
@@ -208,7 +208,7 @@ final class SignIn {
         return redirectParams(r);
     }
 
-    HttpResponse<String> redeem(App app, String code, String redirectUri, String verifier) {
+    public HttpResponse<String> redeem(App app, String code, String redirectUri, String verifier) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("grant_type", "authorization_code");
         form.put("code", code);

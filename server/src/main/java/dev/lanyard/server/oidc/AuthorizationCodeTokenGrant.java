@@ -1,62 +1,64 @@
 package dev.lanyard.server.oidc;
 
+import dev.lanyard.server.oauth.Grant;
+import dev.lanyard.server.oauth.GrantRequest;
 import dev.lanyard.server.oauth.OAuthException;
 import dev.lanyard.server.oauth.OAuthUris;
 import dev.lanyard.server.oauth.TokenForm;
 import dev.lanyard.server.store.Database;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Set;
 
 /**
- * {@code POST /oauth2/v1/token} for {@code grant_type=authorization_code} only, until the general token endpoint
- * takes it over: strict form parsing, client authentication of sign-on apps ({@code client_secret_basic} for
- * confidential apps, {@code client_id} alone for public ones; {@code private_key_jwt} apps are not supported here
- * yet), then {@link AuthorizationCodeGrant}.
+ * {@code grant_type=authorization_code} at the org token endpoint, for sign-on apps: client authentication of the
+ * app ({@code client_secret_basic} for confidential apps, {@code client_id} alone for public ones, which PKCE then
+ * binds; {@code private_key_jwt} apps are not supported yet), then {@link AuthorizationCodeGrant}.
  */
-public final class OrgTokenRoute {
-    private static final Set<String> ALLOWED = Set.of("grant_type", "code", "redirect_uri", "code_verifier", "client_id");
+public final class AuthorizationCodeTokenGrant implements Grant {
+    private static final Set<String> ALLOWED = Set.of("grant_type", "code", "redirect_uri", "code_verifier", "client_id",
+            "client_assertion", "client_assertion_type");
     private final Database db;
     private final AuthorizationCodeGrant grant;
 
-    public OrgTokenRoute(Database db, AuthorizationCodeGrant grant) {
+    public AuthorizationCodeTokenGrant(Database db, AuthorizationCodeGrant grant) {
         this.db = db;
         this.grant = grant;
     }
 
-    public void mount(Router router, Handler<RoutingContext> readinessGate) {
-        router.post("/oauth2/v1/token").handler(BodyHandler.create(false).setBodyLimit(TokenForm.MAX_BYTES))
-                .handler(readinessGate).handler(this::handle).failureHandler(OAuthReplies::failure);
+    @Override
+    public String grantType() {
+        return OAuthUris.GRANT_AUTHORIZATION_CODE;
     }
 
-    private void handle(RoutingContext ctx) {
-        TokenForm form = TokenForm.parse(ctx.request().getHeader("Content-Type"), ctx.body().buffer());
-        String grantType = form.require("grant_type");
-        if (!grantType.equals(OAuthUris.GRANT_AUTHORIZATION_CODE)) {
-            throw new OAuthException("unsupported_grant_type", "this endpoint supports grant_type=authorization_code");
-        }
+    @Override
+    public Set<String> parameters() {
+        return ALLOWED;
+    }
+
+    @Override
+    public boolean authenticatesClient() {
+        return true;
+    }
+
+    @Override
+    public Future<JsonObject> handle(GrantRequest req) {
+        TokenForm form = req.form();
         if (form.has("client_assertion") || form.has("client_assertion_type")) {
             throw OAuthException.invalidClient("private_key_jwt client authentication is not supported yet for "
                     + "sign-on apps at this endpoint");
         }
-        form.allowOnly(ALLOWED);
-        authenticate(ctx, form)
+        return authenticate(req.authorization(), form)
                 .compose(client -> grant.redeem(client.id(), client.authenticated(), form.get("code").orElse(null),
-                        form.get("redirect_uri").orElse(null), form.get("code_verifier").orElse(null)))
-                .compose(body -> OAuthReplies.noStore(ctx, body))
-                .onFailure(ctx::fail);
+                        form.get("redirect_uri").orElse(null), form.get("code_verifier").orElse(null)));
     }
 
     private record Client(String id, boolean authenticated) {}
 
-    private Future<Client> authenticate(RoutingContext ctx, TokenForm form) {
-        String header = ctx.request().getHeader("Authorization");
+    private Future<Client> authenticate(String header, TokenForm form) {
         String paramId = form.get("client_id").orElse(null);
         if (header != null) {
             if (!header.regionMatches(true, 0, "Basic ", 0, 6)) {
