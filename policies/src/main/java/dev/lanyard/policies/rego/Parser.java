@@ -313,9 +313,9 @@ public final class Parser {
         boolean negatedEvery = at("not") && peek(1).is("every");
         if (negatedEvery) next();
         if (accept("every")) {
-            Term.Var a = asVar(primary(false));
+            Term.Var a = asVar(primary());
             Term.Var b = null;
-            if (accept(",")) b = asVar(primary(false));
+            if (accept(",")) b = asVar(primary());
             expect("in");
             Term domain = exprTerm(true);
             List<Expr> body = block();
@@ -349,7 +349,7 @@ public final class Parser {
         List<Expr.With> withs = new ArrayList<>();
         while (at("with")) {
             Token kw = next();
-            Term target = primary(false);
+            Term target = primary();
             expect("as");
             Term value = exprTerm(false);
             withs.add(new Expr.With(target, value, kw.pos()));
@@ -451,12 +451,12 @@ public final class Parser {
             Term operand = unary();
             return new Term.Call("minus", List.of(new Term.Num("0", op.pos()), operand), op.pos());
         }
-        return primary(false);
+        return primary();
     }
 
     // ---- primary terms
 
-    private Term primary(boolean unused) {
+    private Term primary() {
         Token t = peek();
         Pos pos = t.pos();
         switch (t.kind()) {

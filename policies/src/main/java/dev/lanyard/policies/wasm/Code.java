@@ -165,6 +165,11 @@ final class Code {
         return this;
     }
 
+    Code i32Mul() {
+        out.u8(0x6c);
+        return this;
+    }
+
     Code i32Sub() {
         out.u8(0x6b);
         return this;

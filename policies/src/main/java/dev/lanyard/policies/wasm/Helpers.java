@@ -18,6 +18,9 @@ final class Helpers {
     final int startswith;
     final int endswith;
     final int objectGet;
+    final int sort;
+    final int min;
+    final int max;
     private final int bytesEqual;
 
     private final Runtime r;
@@ -40,6 +43,9 @@ final class Helpers {
         endswith = linker.declare(linker.type(2, 1));
         objectGet = linker.declare(linker.type(3, 1));
         bytesEqual = linker.declare(linker.type(3, 1));
+        sort = linker.declare(linker.type(1, 1));
+        min = linker.declare(linker.type(1, 1));
+        max = linker.declare(linker.type(1, 1));
     }
 
     /** @param hostIds host builtin ids, for the cases these helpers hand to the host (e.g. count of a string) */
@@ -52,6 +58,9 @@ final class Helpers {
         linker.define(endswith, affix(true));
         linker.define(objectGet, objectGet(hostIds.getOrDefault("object.get", -1)));
         linker.define(bytesEqual, bytesEqual());
+        linker.define(sort, sort());
+        linker.define(min, extreme(true));
+        linker.define(max, extreme(false));
         linker.define(member2, member2());
         linker.define(member3, member3());
         linker.define(copyObject, copyObject());
@@ -294,5 +303,73 @@ final class Helpers {
         c.localGet(o).localGet(k).call(r.valueGet).localTee(v).ifThen().localGet(v).ret().end();
         c.localGet(d);
         return c.body(1);
+    }
+
+    private void returnIfNotArrayOrSet(Code c, int x, int t) {
+        c.localGet(x).call(r.valueType).localTee(t).i32Const(Runtime.TYPE_ARRAY).i32Ne();
+        c.localGet(t).i32Const(Runtime.TYPE_SET).i32Ne().i32And();
+        c.ifThen().i32Const(0).ret().end();
+    }
+
+    /**
+     * sort(array|set): elements copied into a new array, then insertion-sorted in place in Rego's order by
+     * swapping the value pointers of its (index, value) slots (elems at +4, length at +8).
+     */
+    private byte[] sort() {
+        Code c = new Code();
+        int x = 0, t = 1, out = 2, k = 3, elems = 4, n = 5, i = 6, j = 7, a = 8, b = 9;
+        returnIfNotArrayOrSet(c, x, t);
+        c.call(r.array).localSet(out);
+        c.block(false).loop(false);
+        c.localGet(x).localGet(k).call(r.iter).localTee(k).i32Eqz().brIf(1);
+        c.localGet(out).localGet(x).localGet(k).call(r.valueGet).call(r.arrayAppend);
+        c.br(0);
+        c.end().end();
+        c.localGet(out).i32Load(4).localSet(elems);
+        c.localGet(out).i32Load(8).localSet(n);
+        c.i32Const(1).localSet(i);
+        c.block(false).loop(false);
+        c.localGet(i).localGet(n).i32GeS().brIf(1);
+        c.localGet(i).localSet(j);
+        c.block(false).loop(false);
+        c.localGet(j).i32Eqz().brIf(1);
+        // a = &elems[j-1].v, b = &elems[j].v
+        c.localGet(elems).localGet(j).i32Const(8).i32Mul().i32Add().i32Const(4).i32Add().localTee(b);
+        c.i32Const(8).i32Sub().localSet(a);
+        c.localGet(a).i32Load(0).localGet(b).i32Load(0).call(r.compare).i32Const(0).i32LeS().brIf(1);
+        // swap, reusing t and k as temporaries
+        c.localGet(a).i32Load(0).localSet(t);
+        c.localGet(a).localGet(b).i32Load(0).i32Store(0);
+        c.localGet(b).localGet(t).i32Store(0);
+        c.localGet(j).i32Const(1).i32Sub().localSet(j);
+        c.br(0);
+        c.end().end();
+        c.localGet(i).i32Const(1).i32Add().localSet(i);
+        c.br(0);
+        c.end().end();
+        c.localGet(out);
+        return c.body(9);
+    }
+
+    /** min/max over an array or set in Rego's order; undefined when empty. */
+    private byte[] extreme(boolean min) {
+        Code c = new Code();
+        int x = 0, t = 1, best = 2, k = 3, v = 4;
+        returnIfNotArrayOrSet(c, x, t);
+        c.block(false).loop(false);
+        c.localGet(x).localGet(k).call(r.iter).localTee(k).i32Eqz().brIf(1);
+        c.localGet(x).localGet(k).call(r.valueGet).localSet(v);
+        c.localGet(best).i32Eqz();
+        c.localGet(v).localGet(best).call(r.compare).i32Const(0);
+        if (min) {
+            c.i32LtS();
+        } else {
+            c.i32GtS();
+        }
+        c.i32Or().ifThen().localGet(v).localSet(best).end();
+        c.br(0);
+        c.end().end();
+        c.localGet(best);
+        return c.body(4);
     }
 }

@@ -24,6 +24,7 @@ final class Lowering {
     private final Map<String, Integer> funcIndex;
     private final Map<String, Integer> funcArity;
     private final Map<String, Integer> hostIds;
+    private int nowSlot = -1;
 
     Lowering(Runtime r, StaticData data, Helpers helpers, Memo memo, Policy.Static statics, Map<String, Integer> funcIndex,
             Map<String, Integer> funcArity, Map<String, Integer> hostIds) {
@@ -42,7 +43,8 @@ final class Lowering {
         return switch (name) {
             case "equal", "neq", "lt", "lte", "gt", "gte", "internal.member_2", "internal.member_3", "count",
                     "is_string", "is_number", "is_boolean", "is_array", "is_set", "is_object", "is_null",
-                    "type_name", "and", "or", "minus", "startswith", "endswith", "object.get" -> true;
+                    "type_name", "and", "or", "minus", "startswith", "endswith", "object.get", "sort", "min",
+                    "max" -> true;
             default -> false;
         };
     }
@@ -418,6 +420,15 @@ final class Lowering {
         if (args.size() > 4) {
             throw new WasmCompileException(at(x.loc()) + f + ": host builtins take at most 4 arguments");
         }
+        if (f.equals("time.now_ns")) {
+            // one clock reading per evaluation, as in OPA
+            if (nowSlot < 0) {
+                nowSlot = memo.slot();
+            }
+            memo.cached(c, nowSlot, result, () -> c.i32Const(id).i32Const(0).call(r.builtinN[0]).localSet(result));
+            c.localGet(result).i32Eqz().brIfUndefined();
+            return;
+        }
         c.i32Const(id).i32Const(0);
         for (Operand a : args) {
             operand(c, s, a);
@@ -430,7 +441,7 @@ final class Lowering {
         String f = x.func();
         int expected = switch (f) {
             case "internal.member_3", "object.get" -> 3;
-            case "count", "type_name" -> 1;
+            case "count", "type_name", "sort", "min", "max" -> 1;
             default -> f.startsWith("is_") ? 1 : 2;
         };
         if (a.size() != expected) {
@@ -471,7 +482,7 @@ final class Lowering {
                 operand(c, s, a.get(0));
                 c.call(helpers.typeName).localTee(result).i32Eqz().brIfUndefined();
             }
-            case "and", "or", "minus", "startswith", "endswith", "object.get" -> {
+            case "and", "or", "minus", "startswith", "endswith", "object.get", "sort", "min", "max" -> {
                 for (Operand o : a) {
                     operand(c, s, o);
                 }
@@ -481,6 +492,9 @@ final class Lowering {
                     case "minus" -> helpers.minus;
                     case "startswith" -> helpers.startswith;
                     case "endswith" -> helpers.endswith;
+                    case "sort" -> helpers.sort;
+                    case "min" -> helpers.min;
+                    case "max" -> helpers.max;
                     default -> helpers.objectGet;
                 };
                 c.call(helper).localTee(result).i32Eqz().brIfUndefined();

@@ -46,6 +46,20 @@ final class Memo {
         c.end();
     }
 
+    /**
+     * Inline per-evaluation caching of a computed value (e.g. {@code time.now_ns}, which OPA fixes for a whole
+     * query): uses the slot if current, otherwise runs {@code compute} (which must leave the value in
+     * {@code local}) and caches it.
+     */
+    void cached(Code c, int slot, int local, Runnable compute) {
+        c.i32Const(0).i32Load(slot).i32Const(0).i32Load(current).i32Eq().ifThen();
+        c.i32Const(0).i32Load(slot + 4).localSet(local);
+        c.elseThen();
+        compute.run();
+        store(c, slot, local);
+        c.end();
+    }
+
     /** Starts a new epoch; after ~2^31 of them, clears every slot first so an old epoch can never match again. */
     void newEvaluation(Code c) {
         c.i32Const(0).i32Load(counter).i32Const(WRAP_AT).i32GeS().ifThen();

@@ -69,4 +69,38 @@ class InlineBuiltinsTest {
                 """;
         assertEquals("[5,3,2,1]", eval(rego, "{\"s\":\"héllo\",\"xs\":[1,2,3]}"));
     }
+
+    @Test
+    void timeNowIsFixedWithinAnEvaluation() throws Exception {
+        String rego = """
+                package t
+
+                a := time.now_ns()
+
+                out := [a == time.now_ns(), time.now_ns() > 1700000000000000000, a]
+                """;
+        PolicyEngine e = new PolicyEngine(RegoCompiler.compile(List.of(new Source("t.rego", rego)), List.of("t/out"),
+                "{}", "t"), 1);
+        String first = e.result("t/out", "{}").orElseThrow();
+        org.junit.jupiter.api.Assertions.assertTrue(first.startsWith("[true,true,"), first);
+        Thread.sleep(2);
+        String second = e.result("t/out", "{}").orElseThrow();
+        org.junit.jupiter.api.Assertions.assertNotEquals(first, second, "a new evaluation reads the clock again");
+    }
+
+    @Test
+    void sortMinMaxInRegoOrder() throws Exception {
+        String rego = """
+                package t
+
+                s := {x | some x in input.xs}
+
+                out := {"sa": sort(input.xs), "ss": sort(s), "min": min(input.xs), "max": max(s),
+                        "mixed": sort([{1}, {"a": 1}, [1], "a", 1, false, null, 0.5]), "empty": sort([]),
+                        "nomax": [m | m := max([])]}
+                """;
+        assertEquals("{\"empty\":[],\"max\":9,\"min\":-1,\"mixed\":[null,false,0.5,1,\"a\",[1],{\"a\":1},[1]],"
+                + "\"nomax\":[],\"sa\":[-1,2,2,3.5,9],\"ss\":[-1,2,3.5,9]}",
+                eval(rego, "{\"xs\":[3.5,2,-1,9,2]}"));
+    }
 }

@@ -10,6 +10,7 @@ import dev.lanyard.server.http.Caller;
 import dev.lanyard.server.http.ErrorCode;
 import dev.lanyard.server.http.Ids;
 import dev.lanyard.server.http.Json;
+import dev.lanyard.server.http.MergePatch;
 import dev.lanyard.server.http.Responses;
 import dev.lanyard.server.store.Database;
 import io.vertx.core.Future;
@@ -53,7 +54,7 @@ public final class AgentKeyRoutes {
 
     private void add(RoutingContext ctx) {
         String id = agentId(ctx);
-        JsonNode body = AgentRoutes.readTree(ctx);
+        JsonNode body = MergePatch.read(ctx);
         if (!body.isObject()) {
             throw ApiException.invalid("The request body must be a JWK (a JSON object)");
         }

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.server.directory.Validate;
 import dev.lanyard.server.http.ApiException;
 import dev.lanyard.server.http.Ids;
-import java.util.ArrayList;
-import java.util.Iterator;
+import dev.lanyard.server.http.MergePatch;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -70,91 +70,26 @@ public final class AgentRequests {
             Integer version) {
 
         private static final Set<String> FIELDS = Set.of("name", "description", "owners", "owner_group_id",
-                "risk_level", "default_scopes", "max_session_seconds", "tags", "linked_app_id", "version", "agent_type");
+                "risk_level", "default_scopes", "max_session_seconds", "tags", "linked_app_id", "version");
 
         public static Patch from(JsonNode body) {
-            if (!(body instanceof ObjectNode obj)) {
-                throw ApiException.invalid("The request body must be a JSON object");
-            }
-            for (Iterator<String> it = obj.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!FIELDS.contains(f)) {
-                    throw ApiException.invalid("Unknown field '" + f + "'");
-                }
-            }
-            if (obj.has("agent_type")) {
-                throw ApiException.invalid("agent_type cannot be changed; register a new agent instead");
-            }
+            ObjectNode obj = MergePatch.object(body, FIELDS,
+                    Map.of("agent_type", "agent_type cannot be changed; register a new agent instead"));
             try {
-                Patch p = new Patch(
-                        text(obj, "name", false).map(AgentRequests::name),
-                        text(obj, "description", false).map(d -> Validate.length("description", d, 2000)),
-                        list(obj, "owners").map(AgentRequests::owners),
-                        nullable(obj, "owner_group_id").map(o -> o.map(AgentRequests::ownerGroup)),
-                        text(obj, "risk_level", false).map(RiskLevel::fromWire),
-                        list(obj, "default_scopes").map(s -> Validate.scopes("default_scopes", s)),
-                        integer(obj, "max_session_seconds").map(AgentRequests::session),
-                        list(obj, "tags").map(Validate::tags),
-                        nullable(obj, "linked_app_id").map(o -> o.map(AgentRequests::app)),
-                        integer(obj, "version").orElse(null));
-                if (obj.size() == (obj.has("version") ? 1 : 0)) {
-                    throw ApiException.invalid("nothing to update");
-                }
-                return p;
+                return new Patch(
+                        MergePatch.text(obj, "name").map(AgentRequests::name),
+                        MergePatch.text(obj, "description").map(d -> Validate.length("description", d, 2000)),
+                        MergePatch.strings(obj, "owners").map(AgentRequests::owners),
+                        MergePatch.nullable(obj, "owner_group_id").map(o -> o.map(AgentRequests::ownerGroup)),
+                        MergePatch.text(obj, "risk_level").map(RiskLevel::fromWire),
+                        MergePatch.strings(obj, "default_scopes").map(s -> Validate.scopes("default_scopes", s)),
+                        MergePatch.integer(obj, "max_session_seconds").map(AgentRequests::session),
+                        MergePatch.strings(obj, "tags").map(Validate::tags),
+                        MergePatch.nullable(obj, "linked_app_id").map(o -> o.map(AgentRequests::app)),
+                        MergePatch.version(obj));
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalid(e.getMessage());
             }
-        }
-
-        private static Optional<String> text(ObjectNode obj, String f, boolean nullable) {
-            JsonNode n = obj.get(f);
-            if (n == null) {
-                return Optional.empty();
-            }
-            if (!n.isTextual()) {
-                throw new IllegalArgumentException("Field '" + f + "' must be a string");
-            }
-            return Optional.of(n.textValue());
-        }
-
-        private static Optional<Optional<String>> nullable(ObjectNode obj, String f) {
-            JsonNode n = obj.get(f);
-            if (n == null) {
-                return Optional.empty();
-            }
-            if (n.isNull()) {
-                return Optional.of(Optional.empty());
-            }
-            return Optional.of(text(obj, f, true));
-        }
-
-        private static Optional<Integer> integer(ObjectNode obj, String f) {
-            JsonNode n = obj.get(f);
-            if (n == null) {
-                return Optional.empty();
-            }
-            if (!n.isIntegralNumber() || !n.canConvertToInt()) {
-                throw new IllegalArgumentException("Field '" + f + "' must be an integer");
-            }
-            return Optional.of(n.intValue());
-        }
-
-        private static Optional<List<String>> list(ObjectNode obj, String f) {
-            JsonNode n = obj.get(f);
-            if (n == null) {
-                return Optional.empty();
-            }
-            if (!n.isArray()) {
-                throw new IllegalArgumentException("Field '" + f + "' must be an array of strings");
-            }
-            List<String> out = new ArrayList<>();
-            for (JsonNode e : n) {
-                if (!e.isTextual()) {
-                    throw new IllegalArgumentException("Field '" + f + "' must be an array of strings");
-                }
-                out.add(e.textValue());
-            }
-            return Optional.of(out);
         }
     }
 

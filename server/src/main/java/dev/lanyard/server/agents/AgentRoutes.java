@@ -9,6 +9,7 @@ import dev.lanyard.server.http.Caller;
 import dev.lanyard.server.http.Cursor;
 import dev.lanyard.server.http.Ids;
 import dev.lanyard.server.http.Json;
+import dev.lanyard.server.http.MergePatch;
 import dev.lanyard.server.http.Preconditions;
 import dev.lanyard.server.http.Responses;
 import dev.lanyard.server.store.Database;
@@ -72,7 +73,7 @@ public final class AgentRoutes {
 
     private void update(RoutingContext ctx) {
         String id = Ids.require("agt", ctx.pathParam("id"), "AI agent");
-        AgentRequests.Patch patch = AgentRequests.Patch.from(readTree(ctx));
+        AgentRequests.Patch patch = AgentRequests.Patch.from(MergePatch.read(ctx));
         int expected = Preconditions.expectedVersion(ctx, patch.version());
         Caller caller = Caller.of(ctx);
         Future<Agent> updated = db.inTransaction(tx -> agents.lock(tx, id)
@@ -121,14 +122,6 @@ public final class AgentRoutes {
                             AuditRecord.success(caller, "agent.deleted", id, summary(a))));
                 }).<Void>mapEmpty());
         Responses.reply(ctx, deleted.compose(v -> Responses.noContent(ctx)));
-    }
-
-    static com.fasterxml.jackson.databind.JsonNode readTree(RoutingContext ctx) {
-        var body = ctx.body().buffer();
-        if (body == null || body.length() == 0) {
-            throw new ApiException(dev.lanyard.server.http.ErrorCode.MALFORMED_BODY, "The request body is empty; a JSON object is required");
-        }
-        return Json.read(body, com.fasterxml.jackson.databind.JsonNode.class);
     }
 
     private static com.fasterxml.jackson.databind.node.ObjectNode summary(Agent a) {

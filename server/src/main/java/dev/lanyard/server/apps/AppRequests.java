@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.lanyard.server.agents.AgentPublicKey;
-import dev.lanyard.server.authservers.PatchBody;
+import dev.lanyard.server.http.MergePatch;
 import dev.lanyard.server.authservers.WebUrls;
 import dev.lanyard.server.directory.Validate;
 import dev.lanyard.server.http.ApiException;
@@ -58,13 +58,13 @@ public final class AppRequests {
                 "client_secret", "client secrets are generated: POST /apps/{id}/credentials/secret rotates it");
 
         public static Patch from(JsonNode body) {
-            ObjectNode obj = PatchBody.object(body, FIELDS, IMMUTABLE);
+            ObjectNode obj = MergePatch.object(body, FIELDS, IMMUTABLE);
             try {
                 JsonNode jwks = obj.get("jwks");
-                return new Patch(PatchBody.text(obj, "name").map(AppRequests::name),
-                        PatchBody.strings(obj, "redirect_uris").map(AppRequests::redirectUris),
+                return new Patch(MergePatch.text(obj, "name").map(AppRequests::name),
+                        MergePatch.strings(obj, "redirect_uris").map(AppRequests::redirectUris),
                         Optional.ofNullable(jwks),
-                        PatchBody.version(obj));
+                        MergePatch.version(obj));
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalid(e.getMessage());
             }

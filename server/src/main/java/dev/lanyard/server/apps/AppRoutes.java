@@ -3,7 +3,7 @@ package dev.lanyard.server.apps;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRecord;
-import dev.lanyard.server.authservers.PatchBody;
+import dev.lanyard.server.http.MergePatch;
 import dev.lanyard.server.directory.UserRoutes;
 import dev.lanyard.server.http.ApiException;
 import dev.lanyard.server.http.ApiRouter;
@@ -72,7 +72,7 @@ public final class AppRoutes {
 
     private void update(RoutingContext ctx) {
         String id = appId(ctx);
-        AppRequests.Patch patch = AppRequests.Patch.from(PatchBody.read(ctx));
+        AppRequests.Patch patch = AppRequests.Patch.from(MergePatch.read(ctx));
         int expected = Preconditions.expectedVersion(ctx, patch.version());
         Caller caller = Caller.of(ctx);
         Future<App> updated = db.inTransaction(tx -> apps.lock(tx, id)

@@ -1,5 +1,6 @@
 package dev.lanyard.server.authservers;
 
+import dev.lanyard.server.http.MergePatch;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,12 +41,12 @@ public final class AuthServerRequests {
                 "trusted_issuers", "trusted issuers are managed under /authorization-servers/{id}/trusted-issuers");
 
         public static Patch from(JsonNode body) {
-            ObjectNode obj = PatchBody.object(body, FIELDS, IMMUTABLE);
+            ObjectNode obj = MergePatch.object(body, FIELDS, IMMUTABLE);
             try {
-                return new Patch(PatchBody.text(obj, "name").map(AuthServerRequests::name),
-                        PatchBody.text(obj, "description").map(d -> Validate.length("description", d, 2000)),
-                        PatchBody.integer(obj, "access_token_ttl_seconds").map(AuthServerRequests::ttl),
-                        PatchBody.version(obj));
+                return new Patch(MergePatch.text(obj, "name").map(AuthServerRequests::name),
+                        MergePatch.text(obj, "description").map(d -> Validate.length("description", d, 2000)),
+                        MergePatch.integer(obj, "access_token_ttl_seconds").map(AuthServerRequests::ttl),
+                        MergePatch.version(obj));
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalid(e.getMessage());
             }
@@ -74,12 +75,12 @@ public final class AuthServerRequests {
                 "authorization_server_id", "a resource can't move to another authorization server");
 
         public static ResourcePatch from(JsonNode body) {
-            ObjectNode obj = PatchBody.object(body, FIELDS, IMMUTABLE);
+            ObjectNode obj = MergePatch.object(body, FIELDS, IMMUTABLE);
             try {
-                return new ResourcePatch(PatchBody.text(obj, "name").map(AuthServerRequests::resourceName),
-                        PatchBody.strings(obj, "scopes").map(AuthServerRequests::resourceScopes),
-                        PatchBody.strings(obj, "tags").map(Validate::tags),
-                        PatchBody.version(obj));
+                return new ResourcePatch(MergePatch.text(obj, "name").map(AuthServerRequests::resourceName),
+                        MergePatch.strings(obj, "scopes").map(AuthServerRequests::resourceScopes),
+                        MergePatch.strings(obj, "tags").map(Validate::tags),
+                        MergePatch.version(obj));
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalid(e.getMessage());
             }

@@ -1,5 +1,6 @@
 package dev.lanyard.server.authservers;
 
+import dev.lanyard.server.http.MergePatch;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRecord;
@@ -70,7 +71,7 @@ public final class AuthServerRoutes {
 
     private void update(RoutingContext ctx) {
         String id = serverId(ctx);
-        AuthServerRequests.Patch patch = AuthServerRequests.Patch.from(PatchBody.read(ctx));
+        AuthServerRequests.Patch patch = AuthServerRequests.Patch.from(MergePatch.read(ctx));
         int expected = Preconditions.expectedVersion(ctx, patch.version());
         Caller caller = Caller.of(ctx);
         Future<AuthServer> updated = db.inTransaction(tx -> servers.lock(tx, id, true)

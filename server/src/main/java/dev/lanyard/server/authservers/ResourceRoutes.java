@@ -1,5 +1,6 @@
 package dev.lanyard.server.authservers;
 
+import dev.lanyard.server.http.MergePatch;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRecord;
@@ -60,7 +61,7 @@ public final class ResourceRoutes {
     private void update(RoutingContext ctx) {
         String id = AuthServerRoutes.serverId(ctx);
         String resId = resourceId(ctx);
-        AuthServerRequests.ResourcePatch patch = AuthServerRequests.ResourcePatch.from(PatchBody.read(ctx));
+        AuthServerRequests.ResourcePatch patch = AuthServerRequests.ResourcePatch.from(MergePatch.read(ctx));
         int expected = Preconditions.expectedVersion(ctx, patch.version());
         Caller caller = Caller.of(ctx);
         Future<Resource> updated = db.inTransaction(tx -> servers.lock(tx, id, true)

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.server.authservers.AuthServerRequests;
-import dev.lanyard.server.authservers.PatchBody;
+import dev.lanyard.server.http.MergePatch;
 import dev.lanyard.server.directory.Validate;
 import dev.lanyard.server.http.ApiException;
 import dev.lanyard.server.http.Ids;
@@ -52,14 +52,14 @@ public final class ConnectionRequests {
                 "status", "status changes through POST …/connections/{id}/lifecycle/activate or deactivate");
 
         public static Patch from(JsonNode body) {
-            ObjectNode obj = PatchBody.object(body, FIELDS, IMMUTABLE);
+            ObjectNode obj = MergePatch.object(body, FIELDS, IMMUTABLE);
             if (!obj.has("scope_condition") || !obj.has("scopes")) {
                 throw ApiException.invalid("scope_condition and scopes are changed together: give both");
             }
             try {
-                String condition = PatchBody.text(obj, "scope_condition").orElseThrow();
+                String condition = MergePatch.text(obj, "scope_condition").orElseThrow();
                 ScopeCondition c = ScopeCondition.fromWire(condition);
-                return new Patch(c, ConnectionRequests.scopes(c, PatchBody.strings(obj, "scopes").orElseThrow()), PatchBody.version(obj));
+                return new Patch(c, ConnectionRequests.scopes(c, MergePatch.strings(obj, "scopes").orElseThrow()), MergePatch.version(obj));
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalid(e.getMessage());
             }

@@ -3,7 +3,7 @@ package dev.lanyard.server.connections;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRecord;
-import dev.lanyard.server.authservers.PatchBody;
+import dev.lanyard.server.http.MergePatch;
 import dev.lanyard.server.directory.UserRoutes;
 import dev.lanyard.server.http.ApiException;
 import dev.lanyard.server.http.ApiRouter;
@@ -82,7 +82,7 @@ public final class ConnectionRoutes {
     private void update(RoutingContext ctx) {
         String agentId = agentId(ctx);
         String conId = connectionId(ctx);
-        ConnectionRequests.Patch patch = ConnectionRequests.Patch.from(PatchBody.read(ctx));
+        ConnectionRequests.Patch patch = ConnectionRequests.Patch.from(MergePatch.read(ctx));
         int expected = Preconditions.expectedVersion(ctx, patch.version());
         Caller caller = Caller.of(ctx);
         Future<Connection> updated = db.inTransaction(tx -> connections.lock(tx, agentId, conId)

@@ -1,4 +1,4 @@
-package dev.lanyard.server.authservers;
+package dev.lanyard.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,21 +11,21 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reading a JSON merge patch (RFC 7396) member by member, as {@code AgentRequests.Patch} does: absent members are
- * {@link Optional#empty()}, wrong types are {@link IllegalArgumentException}s naming the field. Shared by the
- * apps, authorization-server and connection patches.
+ * Reading a JSON merge patch (RFC 7396) member by member: absent members are {@link Optional#empty()}, a
+ * {@code null} member clears an optional field ({@link #nullable}), wrong types are {@link IllegalArgumentException}s
+ * naming the field. Every PATCH endpoint reads its body through here.
  */
-public final class PatchBody {
-    private PatchBody() {}
+public final class MergePatch {
+    private MergePatch() {}
 
     /** The request body as a JSON tree (empty or malformed bodies are 400s). */
     public static JsonNode read(io.vertx.ext.web.RoutingContext ctx) {
         var body = ctx.body().buffer();
         if (body == null || body.length() == 0) {
-            throw new ApiException(dev.lanyard.server.http.ErrorCode.MALFORMED_BODY,
+            throw new ApiException(ErrorCode.MALFORMED_BODY,
                     "The request body is empty; a JSON object is required");
         }
-        return dev.lanyard.server.http.Json.read(body, JsonNode.class);
+        return Json.read(body, JsonNode.class);
     }
 
     /**
@@ -60,6 +60,18 @@ public final class PatchBody {
             throw new IllegalArgumentException("Field '" + f + "' must be a string");
         }
         return Optional.of(n.textValue());
+    }
+
+    /** Absent: empty; {@code null}: present and empty (clear the field); a string: present with the value. */
+    public static Optional<Optional<String>> nullable(ObjectNode obj, String f) {
+        JsonNode n = obj.get(f);
+        if (n == null) {
+            return Optional.empty();
+        }
+        if (n.isNull()) {
+            return Optional.of(Optional.empty());
+        }
+        return Optional.of(text(obj, f));
     }
 
     public static Optional<Integer> integer(ObjectNode obj, String f) {
