@@ -89,12 +89,15 @@ public final class LanyardServer {
             return Future.failedFuture(e);
         }
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-        return vertx.deployVerticle(() -> new HttpVerticle(config, state, capabilities),
+        Future<String> http = vertx.deployVerticle(() -> new HttpVerticle(config, state, capabilities),
                         new DeploymentOptions().setInstances(instances))
                 .onSuccess(id -> LOG.info("listening on {}:{} ({} event loops), base URL {}",
-                        config.httpHost(), config.httpPort(), instances, config.baseUrl()))
-                .compose(id -> vertx.executeBlocking(this::prepareDatabase, true))
-                .compose(found -> {
+                        config.httpHost(), config.httpPort(), instances, config.baseUrl()));
+        // PostgreSQL starts while the HTTP side deploys: the two are independent and both take a second or so
+        Future<DatabaseLocation> database = vertx.executeBlocking(this::prepareDatabase, true);
+        return Future.all(http, database)
+                .compose(both -> {
+                    DatabaseLocation found = database.result();
                     location = found;
                     state.database().attach(found);
                     return AdminBootstrap.run(state.database(), capabilities.adminTokens(), capabilities.audit(),

@@ -146,10 +146,18 @@ final class Resolver {
     private Term withTarget(Term t) {
         // targets name documents or functions; resolve imports and package functions, never locals
         if (t instanceof Term.Var v && imports.containsKey(v.name())) return imports.get(v.name());
-        if (t instanceof Term.Var v && pkg != null && functionNames.contains(String.join(".", pkg) + "." + v.name())) {
+        if (t instanceof Term.Var v && pkg != null && ruleNames.contains(v.name())) {
             List<String> path = new ArrayList<>(pkg);
             path.add(v.name());
             return Terms.ref("data", path, v.pos());
+        }
+        if (t instanceof Term.Ref ref && pkg != null && ref.head() instanceof Term.Var v && ruleNames.contains(v.name())) {
+            List<String> path = new ArrayList<>(pkg);
+            path.add(v.name());
+            Term.Ref base = Terms.ref("data", path, v.pos());
+            List<Term> segs = new ArrayList<>(base.path());
+            segs.addAll(ref.path());
+            return new Term.Ref(base.head(), segs, ref.pos());
         }
         if (t instanceof Term.Ref ref && ref.head() instanceof Term.Var v && imports.containsKey(v.name())) {
             Term.Ref base = imports.get(v.name());

@@ -2,7 +2,9 @@ package dev.lanyard.policies.wasm;
 
 /**
  * Small generated functions for operations the pruned runtime lacks (its own versions are stubbed out): membership,
- * shallow object copy for {@code with}, recursive object merge, {@code type_name}, {@code count}.
+ * shallow object copy for {@code with}, recursive object merge, and the builtins cheap enough to run in WASM
+ * instead of paying a host round trip: {@code count}, {@code type_name}, set {@code & | -}, {@code startswith},
+ * {@code endswith}, {@code object.get}, {@code sort}, {@code min}, {@code max}.
  */
 final class Helpers {
     final int member2;
