@@ -3,6 +3,7 @@ package dev.lanyard.server.oauth;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.lanyard.server.http.Ids;
@@ -22,10 +23,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * private_key_jwt for agents (RFC 7523 §2.2, 7523bis): {@code iss} = {@code sub} = the agent's client id; {@code aud}
+ * private_key_jwt (RFC 7523 §2.2, 7523bis) for agents — with their registered keys — and for sign-on apps registered
+ * with a JWKS: {@code iss} = {@code sub} = the client id; {@code aud}
  * a single value naming this server (issuer, or the token endpoint URL); {@code exp} required and at most five
- * minutes ahead; {@code jti} required and single use; signed with one of the agent's active keys (by {@code kid}, or
- * each active key in turn without one) under an allowed algorithm. Every failure is {@code invalid_client} (401).
+ * minutes ahead; {@code jti} required and single use; signed with one of the client's active keys (by {@code kid}, or
+ * each in turn without one) under an allowed algorithm. Every failure is {@code invalid_client} (401).
  * Cheap checks come first; the replay claim comes last, after the signature, so forged assertions can't burn a
  * legitimate client's jti.
  */
@@ -90,14 +92,34 @@ public final class ClientAssertionVerifier {
         if (jti == null || jti.isEmpty() || jti.length() > 200) {
             throw OAuthException.invalidClient("client_assertion needs a jti (at most 200 characters)");
         }
-        if (!Ids.isValid("agt", clientId)) {
+        String kid = jwt.getHeader().getKeyID();
+        Future<List<Candidate>> keys;
+        if (Ids.isValid("agt", clientId)) {
+            keys = agentKeys(clientId, kid);
+        } else if (Ids.isValid("app", clientId)) {
+            keys = appKeys(clientId, kid);
+        } else {
             throw OAuthException.invalidClient("unknown client");
         }
-        String kid = jwt.getHeader().getKeyID();
+        // signature checks are CPU work (≈1 ms for ES256 on JDK 17): keep them off the event loop
+        return keys.compose(candidates -> vertx.executeBlocking(() -> verifiedBy(jwt, candidates), false))
+                .compose(key -> replay.claim("client_assertion:" + clientId, jti, exp.plus(JwtRules.SKEW))
+                        .map(first -> {
+                            if (!first) {
+                                throw OAuthException.invalidClient("client_assertion has been used before (jti replay)");
+                            }
+                            boolean agent = clientId.startsWith("agt_");
+                            return new AuthenticatedClient(clientId, agent ? clientId : null, agent ? key.keyId() : null,
+                                    key.kid(), "private_key_jwt");
+                        }));
+    }
+
+    /** The active keys of an ACTIVE agent (all of them, or the one named by {@code kid}). */
+    private Future<List<Candidate>> agentKeys(String clientId, String kid) {
         return pool.get().preparedQuery("SELECT a.status, k.id, k.kid, k.jwk FROM agents a "
                         + "LEFT JOIN agent_keys k ON k.agent_id = a.id AND k.status = 'ACTIVE' WHERE a.id = $1")
                 .execute(Tuple.of(clientId))
-                .compose(rows -> {
+                .map(rows -> {
                     if (rows.size() == 0) {
                         throw OAuthException.invalidClient("unknown client");
                     }
@@ -112,20 +134,44 @@ public final class ClientAssertionVerifier {
                     if (!"ACTIVE".equals(status)) {
                         throw OAuthException.invalidClient("the agent is not active");
                     }
-                    if (keys.isEmpty()) {
-                        throw OAuthException.invalidClient(kid == null ? "the agent has no active key"
-                                : "no active key with this kid");
+                    return requireSome(keys, kid, "the agent has no active key");
+                });
+    }
+
+    /** The registered JWKS of an ACTIVE sign-on app whose method is private_key_jwt. */
+    private Future<List<Candidate>> appKeys(String clientId, String kid) {
+        return pool.get().preparedQuery("SELECT status, token_endpoint_auth_method, jwks FROM apps WHERE id = $1")
+                .execute(Tuple.of(clientId))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw OAuthException.invalidClient("unknown client");
                     }
-                    // signature checks are CPU work (≈1 ms for ES256 on JDK 17): keep them off the event loop
-                    return vertx.executeBlocking(() -> verifiedBy(jwt, keys), false);
-                })
-                .compose(key -> replay.claim("client_assertion:" + clientId, jti, exp.plus(JwtRules.SKEW))
-                        .map(first -> {
-                            if (!first) {
-                                throw OAuthException.invalidClient("client_assertion has been used before (jti replay)");
+                    Row row = rows.iterator().next();
+                    if (!"ACTIVE".equals(row.getString("status"))) {
+                        throw OAuthException.invalidClient("the app is not active");
+                    }
+                    if (!"private_key_jwt".equals(row.getString("token_endpoint_auth_method")) || row.getString("jwks") == null) {
+                        throw OAuthException.invalidClient("this app does not authenticate with private_key_jwt");
+                    }
+                    List<Candidate> keys = new ArrayList<>();
+                    try {
+                        for (JWK key : JWKSet.parse(row.getString("jwks")).getKeys()) {
+                            if (kid == null || kid.equals(key.getKeyID())) {
+                                keys.add(new Candidate(null, key.getKeyID(), key));
                             }
-                            return new AuthenticatedClient(clientId, clientId, key.keyId(), key.kid(), "private_key_jwt");
-                        }));
+                        }
+                    } catch (ParseException e) {
+                        throw new IllegalStateException("stored app JWKS is unreadable", e);
+                    }
+                    return requireSome(keys, kid, "the app has no key");
+                });
+    }
+
+    private static List<Candidate> requireSome(List<Candidate> keys, String kid, String none) {
+        if (keys.isEmpty()) {
+            throw OAuthException.invalidClient(kid == null ? none : "no active key with this kid");
+        }
+        return keys;
     }
 
     private static void checkAudience(JWTClaimsSet claims, Set<String> audiences) {

@@ -71,12 +71,15 @@ public final class TokenEndpoint {
             answer = server(serverId).compose(server -> {
                 String issuer = serverId == null ? baseUrl : baseUrl + "/oauth2/" + serverId;
                 String authorization = ctx.request().getHeader("Authorization");
-                if (grant.authenticatesClient()) {
+                if (grant.authenticatesClient() && !form.has("client_assertion")) {
                     return grant.handle(new GrantRequest(form, null, authorization, caller, issuer, server));
                 }
                 return clients.verify(form, Set.of(issuer, issuer + (serverId == null ? "/oauth2" : "") + "/v1/token"))
                         .compose(c -> {
                             client[0] = c;
+                            if (c.agentId() == null && !grant.authenticatesClient()) {
+                                throw new OAuthException("unauthorized_client", "only AI agents may use this grant");
+                            }
                             return grant.handle(new GrantRequest(form, c, authorization, caller, issuer, server));
                         });
             });

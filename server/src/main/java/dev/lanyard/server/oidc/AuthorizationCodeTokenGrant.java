@@ -16,7 +16,8 @@ import java.util.Set;
 /**
  * {@code grant_type=authorization_code} at the org token endpoint, for sign-on apps: client authentication of the
  * app ({@code client_secret_basic} for confidential apps, {@code client_id} alone for public ones, which PKCE then
- * binds; {@code private_key_jwt} apps are not supported yet), then {@link AuthorizationCodeGrant}.
+ * binds; {@code private_key_jwt} apps are authenticated by the token endpoint before this runs), then
+ * {@link AuthorizationCodeGrant}.
  */
 public final class AuthorizationCodeTokenGrant implements Grant {
     private static final Set<String> ALLOWED = Set.of("grant_type", "code", "redirect_uri", "code_verifier", "client_id",
@@ -47,11 +48,11 @@ public final class AuthorizationCodeTokenGrant implements Grant {
     @Override
     public Future<JsonObject> handle(GrantRequest req) {
         TokenForm form = req.form();
-        if (form.has("client_assertion") || form.has("client_assertion_type")) {
-            throw OAuthException.invalidClient("private_key_jwt client authentication is not supported yet for "
-                    + "sign-on apps at this endpoint");
-        }
-        return authenticate(req.authorization(), form)
+        // with a client assertion the endpoint has authenticated the app already (private_key_jwt)
+        Future<Client> authenticated = req.client() != null
+                ? Future.succeededFuture(new Client(req.client().clientId(), true))
+                : authenticate(req.authorization(), form);
+        return authenticated
                 .compose(client -> grant.redeem(client.id(), client.authenticated(), form.get("code").orElse(null),
                         form.get("redirect_uri").orElse(null), form.get("code_verifier").orElse(null)));
     }
