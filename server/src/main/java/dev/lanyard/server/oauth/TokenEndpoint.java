@@ -57,9 +57,11 @@ public final class TokenEndpoint {
         Caller caller = Caller.of(ctx);
         String[] grantType = {null};
         AuthenticatedClient[] client = {null};
+        TokenForm[] parsed = {null};
         Future<JsonObject> answer;
         try {
             TokenForm form = TokenForm.parse(ctx.request().getHeader("Content-Type"), ctx.body().buffer());
+            parsed[0] = form;
             grantType[0] = form.require("grant_type");
             Map<String, Grant> grants = serverId == null ? orgGrants : serverGrants;
             Grant grant = grants.get(grantType[0]);
@@ -89,7 +91,7 @@ public final class TokenEndpoint {
         answer.onSuccess(json -> ctx.response().setStatusCode(200)
                         .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
                         .putHeader("Pragma", "no-cache").end(json.encode()))
-                .onFailure(e -> refuse(ctx, caller, serverId, grantType[0], client[0], e));
+                .onFailure(e -> refuse(ctx, caller, serverId, grantType[0], client[0], parsed[0], e));
     }
 
     private Future<GrantFacts.Server> server(String serverId) {
@@ -108,7 +110,7 @@ public final class TokenEndpoint {
     }
 
     private void refuse(RoutingContext ctx, Caller caller, String serverId, String grantType, AuthenticatedClient client,
-                        Throwable failure) {
+                        TokenForm form, Throwable failure) {
         OAuthException e;
         if (failure instanceof OAuthException oe) {
             e = oe;
@@ -119,6 +121,12 @@ public final class TokenEndpoint {
         var details = AuditRecord.fields().put("grant_type", grantType).put("server", serverId == null ? "org" : serverId)
                 .put("error", e.error()).put("error_description", e.getMessage())
                 .put("client_id", client == null ? null : client.clientId());
+        if (form != null) {
+            // what was asked for, never a credential: no assertion, subject token or client assertion
+            form.get("resource").ifPresent(r -> details.put("resource", TokenForm.safe(r)));
+            form.get("audience").ifPresent(a -> details.put("audience", TokenForm.safe(a)));
+            form.get("scope").ifPresent(sc -> details.put("scope_requested", TokenForm.safe(sc)));
+        }
         String actor = client == null ? "anonymous" : "agent:" + client.agentId();
         audit.appendAlone(pool.get(), new AuditRecord("oauth.token.refused", actor,
                         client == null ? null : client.agentId(), AuditRecord.DENY, caller.requestId(), caller.clientIp(), details))

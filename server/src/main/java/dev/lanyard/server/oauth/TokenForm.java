@@ -67,7 +67,7 @@ public final class TokenForm {
     }
 
     static String safe(String s) {
-        String t = s.length() > 40 ? s.substring(0, 40) + "…" : s;
+        String t = s.length() > 200 ? s.substring(0, 200) + "…" : s;
         return t.replaceAll("[^\\x20-\\x7E]", "?");
     }
 }
