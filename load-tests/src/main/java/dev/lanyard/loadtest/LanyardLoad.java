@@ -2,7 +2,7 @@ package dev.lanyard.loadtest;
 
 import dev.lanyard.loadtest.cli.RunCommand;
 import dev.lanyard.loadtest.cli.SuiteCommand;
-import dev.lanyard.loadtest.target.NonLoopbackTargetException;
+import dev.lanyard.loadtest.endpoint.NonLoopbackTargetException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -10,7 +10,7 @@ import dev.lanyard.loadtest.report.JsonReport;
 import dev.lanyard.loadtest.report.MachineInfo;
 import dev.lanyard.loadtest.report.RunReport;
 import dev.lanyard.loadtest.scenario.RequestPlan;
-import dev.lanyard.loadtest.target.LoopbackTarget;
+import dev.lanyard.loadtest.endpoint.LoopbackTarget;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

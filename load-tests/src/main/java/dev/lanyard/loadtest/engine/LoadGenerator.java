@@ -1,7 +1,7 @@
 package dev.lanyard.loadtest.engine;
 
 import dev.lanyard.loadtest.scenario.RequestPlan;
-import dev.lanyard.loadtest.target.LoopbackTarget;
+import dev.lanyard.loadtest.endpoint.LoopbackTarget;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,6 +1,6 @@
 package dev.lanyard.loadtest.scenario;
 
-import dev.lanyard.loadtest.target.LoopbackTarget;
+import dev.lanyard.loadtest.endpoint.LoopbackTarget;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

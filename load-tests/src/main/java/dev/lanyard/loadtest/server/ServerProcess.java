@@ -1,6 +1,6 @@
 package dev.lanyard.loadtest.server;
 
-import dev.lanyard.loadtest.target.LoopbackTarget;
+import dev.lanyard.loadtest.endpoint.LoopbackTarget;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package dev.lanyard.loadtest.engine;
 import dev.lanyard.loadtest.scenario.RequestPlan;
 import dev.lanyard.loadtest.server.ServerProcess;
 import dev.lanyard.loadtest.support.TestServer;
-import dev.lanyard.loadtest.target.LoopbackTarget;
+import dev.lanyard.loadtest.endpoint.LoopbackTarget;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -5,7 +5,7 @@ import dev.lanyard.loadtest.engine.LoadResult;
 import dev.lanyard.loadtest.engine.LoadSpec;
 import dev.lanyard.loadtest.scenario.RequestPlan;
 import dev.lanyard.loadtest.support.TestServer;
-import dev.lanyard.loadtest.target.LoopbackTarget;
+import dev.lanyard.loadtest.endpoint.LoopbackTarget;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
