@@ -2,6 +2,8 @@ package dev.lanyard.server;
 
 import dev.lanyard.server.admin.AdminAuthHandler;
 import dev.lanyard.server.agents.AgentKeyRoutes;
+import dev.lanyard.server.agents.AgentReadCache;
+import dev.lanyard.server.audit.AuditNotifications;
 import dev.lanyard.server.agents.AgentKeyStore;
 import dev.lanyard.server.agents.AgentRoutes;
 import dev.lanyard.server.agents.AgentStore;
@@ -42,6 +44,7 @@ final class Capabilities {
     private final AuditLog audit = new AuditLog();
     private final AdminTokenStore adminTokens = new AdminTokenStore();
     private final AdminAuthHandler adminAuth;
+    private final AgentReadCache agentCache = new AgentReadCache();
     private final Vertx vertx;
     private final String baseUrl;
 
@@ -50,6 +53,7 @@ final class Capabilities {
         this.db = db;
         this.baseUrl = baseUrl;
         this.adminAuth = new AdminAuthHandler(db::pool, adminTokens, audit);
+        vertx.eventBus().consumer(AuditNotifications.ADDRESS, m -> agentCache.onAuditNotification(m.body()));
     }
 
     private SigningKeys signingKeys;
@@ -111,7 +115,7 @@ final class Capabilities {
         new UserRoutes(vertx, db, users, audit).mount(api);
         new GroupRoutes(db, new GroupStore(), users, audit).mount(api);
         AgentStore agents = new AgentStore();
-        new AgentRoutes(db, agents, audit).mount(api);
+        new AgentRoutes(db, agents, audit, agentCache).mount(api);
         new AgentKeyRoutes(db, agents, new AgentKeyStore(), audit).mount(api);
         new AppRoutes(db, new AppStore(), audit).mount(api);
         ResourceStore resources = new ResourceStore();

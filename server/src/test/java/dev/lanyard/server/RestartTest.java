@@ -68,6 +68,19 @@ class RestartTest {
                 assertEquals("user.created", f.data().path("type").asText());
                 Api other = new Api("http://127.0.0.1:" + secondary.port(), TestServer.ADMIN_TOKEN);
                 assertEquals(200, other.get("/api/v1/users/" + user).status());
+
+                // the secondary caches agent reads; a change made on the primary reaches it through NOTIFY
+                String agent = new Fixtures(primary.admin()).agentId("autonomous", user);
+                assertEquals("\"1\"", other.get("/api/v1/ai-agents/" + agent).header("ETag"));
+                assertEquals(200, primary.admin().patch("/api/v1/ai-agents/" + agent,
+                        Api.map("description", "changed elsewhere"), "\"1\"").status());
+                String seen = null;
+                for (int i = 0; i < 100 && !"\"2\"".equals(seen); i++) {
+                    Thread.sleep(50);
+                    seen = other.get("/api/v1/ai-agents/" + agent).header("ETag");
+                }
+                assertEquals("\"2\"", seen, "the other instance stopped serving the old agent within 5 s");
+                assertEquals("changed elsewhere", other.get("/api/v1/ai-agents/" + agent).body().path("description").asText());
             } finally {
                 secondary.stop().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
             }

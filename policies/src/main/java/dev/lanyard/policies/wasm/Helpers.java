@@ -23,6 +23,7 @@ final class Helpers {
     final int sort;
     final int min;
     final int max;
+    final int canonical;
     private final int bytesEqual;
 
     private final Runtime r;
@@ -48,6 +49,7 @@ final class Helpers {
         sort = linker.declare(linker.type(1, 1));
         min = linker.declare(linker.type(1, 1));
         max = linker.declare(linker.type(1, 1));
+        canonical = linker.declare(linker.type(1, 1));
     }
 
     /** @param hostIds host builtin ids, for the cases these helpers hand to the host (e.g. count of a string) */
@@ -63,6 +65,7 @@ final class Helpers {
         linker.define(sort, sort());
         linker.define(min, extreme(true));
         linker.define(max, extreme(false));
+        linker.define(canonical, canonical());
         linker.define(member2, member2());
         linker.define(member3, member3());
         linker.define(copyObject, copyObject());
@@ -372,6 +375,39 @@ final class Helpers {
         c.br(0);
         c.end().end();
         c.localGet(best);
+        return c.body(4);
+    }
+
+    /**
+     * A copy of a result value in which every set is an array of its elements in Rego's order. The runtime dumps
+     * sets in hash-bucket order; results then come out in the same deterministic order as OPA's own evaluator
+     * (and its REST API). JSON output is otherwise unchanged, since JSON renders sets as arrays anyway.
+     */
+    private byte[] canonical() {
+        Code c = new Code();
+        int v = 0, t = 1, src = 2, out = 3, k = 4;
+        c.localGet(v).call(r.valueType).localSet(t);
+        c.localGet(t).i32Const(Runtime.TYPE_OBJECT).i32Eq().ifThen();
+        c.call(r.object).localSet(out);
+        c.block(false).loop(false);
+        c.localGet(v).localGet(k).call(r.iter).localTee(k).i32Eqz().brIf(1);
+        c.localGet(out).localGet(k).localGet(v).localGet(k).call(r.valueGet).call(canonical).call(r.objectInsert);
+        c.br(0);
+        c.end().end();
+        c.localGet(out).ret();
+        c.end();
+        c.localGet(t).i32Const(Runtime.TYPE_ARRAY).i32Ne().localGet(t).i32Const(Runtime.TYPE_SET).i32Ne().i32And();
+        c.ifThen().localGet(v).ret().end();
+        // arrays keep their order; sets are sorted on their original elements before those are converted
+        c.localGet(v).localSet(src);
+        c.localGet(t).i32Const(Runtime.TYPE_SET).i32Eq().ifThen().localGet(v).call(sort).localSet(src).end();
+        c.call(r.array).localSet(out);
+        c.block(false).loop(false);
+        c.localGet(src).localGet(k).call(r.iter).localTee(k).i32Eqz().brIf(1);
+        c.localGet(out).localGet(src).localGet(k).call(r.valueGet).call(canonical).call(r.arrayAppend);
+        c.br(0);
+        c.end().end();
+        c.localGet(out);
         return c.body(4);
     }
 }

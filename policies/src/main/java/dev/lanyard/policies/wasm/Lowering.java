@@ -286,7 +286,7 @@ final class Lowering {
             if (s.resultSet < 0) {
                 throw new WasmCompileException("ResultSetAddStmt outside a plan");
             }
-            c.localGet(s.resultSet).localGet(s.local(x.value())).call(r.setAdd);
+            c.localGet(s.resultSet).localGet(s.local(x.value())).call(helpers.canonical).call(r.setAdd);
         } else if (st instanceof WithStmt x) {
             with(c, s, x);
         } else if (st instanceof NopStmt) {

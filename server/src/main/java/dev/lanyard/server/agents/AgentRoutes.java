@@ -21,11 +21,13 @@ public final class AgentRoutes {
     private final Database db;
     private final AgentStore agents;
     private final AuditLog audit;
+    private final AgentReadCache cache;
 
-    public AgentRoutes(Database db, AgentStore agents, AuditLog audit) {
+    public AgentRoutes(Database db, AgentStore agents, AuditLog audit, AgentReadCache cache) {
         this.db = db;
         this.agents = agents;
         this.audit = audit;
+        this.cache = cache;
     }
 
     public void mount(ApiRouter api) {
@@ -48,7 +50,7 @@ public final class AgentRoutes {
 
     private void get(RoutingContext ctx) {
         String id = Ids.require("agt", ctx.pathParam("id"), "AI agent");
-        Responses.reply(ctx, agents.require(db.pool(), id).compose(a -> Responses.versioned(ctx, 200, a)));
+        Responses.reply(ctx, cache.get(id, () -> agents.require(db.pool(), id)).compose(a -> Responses.versioned(ctx, 200, a)));
     }
 
     private void list(RoutingContext ctx) {
@@ -83,7 +85,10 @@ public final class AgentRoutes {
                     return a;
                 }))
                 .compose(a -> audit.append(tx, AuditRecord.success(caller, "agent.updated", id, changed(patch))).map(a)));
-        Responses.reply(ctx, updated.compose(a -> Responses.versioned(ctx, 200, a)));
+        Responses.reply(ctx, updated.compose(a -> {
+            cache.evict(id);
+            return Responses.versioned(ctx, 200, a);
+        }));
     }
 
     private void activate(RoutingContext ctx) {
@@ -97,7 +102,10 @@ public final class AgentRoutes {
                 .compose(before -> agents.setStatus(tx, id, AgentStatus.ACTIVE)
                         .compose(a -> audit.append(tx, AuditRecord.success(caller, "agent.activated", id,
                                 AuditRecord.fields().put("from", before.status().name()))).map(a))));
-        Responses.reply(ctx, activated.compose(a -> Responses.versioned(ctx, 200, a)));
+        Responses.reply(ctx, activated.compose(a -> {
+            cache.evict(id);
+            return Responses.versioned(ctx, 200, a);
+        }));
     }
 
     private void deactivate(RoutingContext ctx) {
@@ -109,7 +117,10 @@ public final class AgentRoutes {
                     return agents.setStatus(tx, id, AgentStatus.INACTIVE);
                 })
                 .compose(a -> audit.append(tx, AuditRecord.success(caller, "agent.deactivated", id, AuditRecord.fields())).map(a)));
-        Responses.reply(ctx, deactivated.compose(a -> Responses.versioned(ctx, 200, a)));
+        Responses.reply(ctx, deactivated.compose(a -> {
+            cache.evict(id);
+            return Responses.versioned(ctx, 200, a);
+        }));
     }
 
     private void delete(RoutingContext ctx) {
@@ -121,7 +132,10 @@ public final class AgentRoutes {
                     return agents.delete(tx, id).compose(v -> audit.append(tx,
                             AuditRecord.success(caller, "agent.deleted", id, summary(a))));
                 }).<Void>mapEmpty());
-        Responses.reply(ctx, deleted.compose(v -> Responses.noContent(ctx)));
+        Responses.reply(ctx, deleted.compose(v -> {
+            cache.evict(id);
+            return Responses.noContent(ctx);
+        }));
     }
 
     private static com.fasterxml.jackson.databind.node.ObjectNode summary(Agent a) {

@@ -14,8 +14,8 @@ import java.time.ZoneOffset;
 
 /**
  * Appends audit events inside the caller's transaction, so an event exists if and only if the change it describes
- * was committed. Locking the chain's head row serialises appenders across server instances; the NOTIFY is delivered
- * at commit, which is what wakes the live streams.
+ * was committed. Locking the chain's head row serialises appenders across server instances; the NOTIFY
+ * ({@code "<seq>:<target>"}) is delivered at commit, which is what wakes the live streams and evicts caches.
  */
 public final class AuditLog {
     public static final String CHANNEL = "lanyard_audit";
@@ -29,7 +29,7 @@ public final class AuditLog {
             ), h AS (
               UPDATE audit_head SET hash = $12 WHERE id = 1
             )
-            SELECT pg_notify('lanyard_audit', $1::text)""";
+            SELECT pg_notify('lanyard_audit', $1::text || ':' || coalesce($6, ''))""";
 
     public Future<AuditEvent> append(SqlConnection tx, AuditRecord record) {
         return tx.preparedQuery(LOCK_HEAD).execute().compose(rows -> {
