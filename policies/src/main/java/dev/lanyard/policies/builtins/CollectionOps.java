@@ -47,7 +47,7 @@ final class CollectionOps {
     }
 
     static Object count(Object v) {
-        if (v instanceof String) {
+        if (v instanceof String || v instanceof RawString) {
             return Strings.count(v);
         }
         if (v instanceof List<?> l) {

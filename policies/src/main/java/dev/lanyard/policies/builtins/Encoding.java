@@ -57,21 +57,29 @@ final class Encoding {
     }
 
     static Object base64Encode(Object s) {
-        return Base64.getEncoder().encodeToString(Values.string(s).getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(bytes(s));
     }
 
+    /** Decoded bytes that are not UTF-8 stay raw bytes, as in Go. */
     static Object base64Decode(Object s) {
-        return utf8(Base64.getDecoder().decode(strict(Values.string(s))));
+        return text(Base64.getDecoder().decode(strict(Values.string(s))));
     }
 
     static Object base64UrlEncode(Object s) {
-        return Base64.getUrlEncoder().encodeToString(Values.string(s).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().encodeToString(bytes(s));
     }
 
     /** Padded or unpadded, as OPA accepts both. */
     static Object base64UrlDecode(Object s) {
-        String x = Values.string(s);
-        return utf8(Base64.getUrlDecoder().decode(strict(x)));
+        return text(Base64.getUrlDecoder().decode(strict(Values.string(s))));
+    }
+
+    private static byte[] bytes(Object s) {
+        return s instanceof RawString raw ? raw.bytes() : Values.string(s).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Object text(byte[] b) {
+        return RawString.isUtf8(b) ? new String(b, StandardCharsets.UTF_8) : new RawString(b);
     }
 
     private static String strict(String x) {

@@ -23,7 +23,7 @@ public final class RegoOrder implements Comparator<Object> {
             return 1;
         } else if (v instanceof BigDecimal) {
             return 2;
-        } else if (v instanceof String) {
+        } else if (v instanceof String || v instanceof RawString) {
             return 3;
         } else if (v instanceof List) {
             return 4;
@@ -50,7 +50,7 @@ public final class RegoOrder implements Comparator<Object> {
             case 2:
                 return ((BigDecimal) a).compareTo((BigDecimal) b);
             case 3:
-                return compareStrings((String) a, (String) b);
+                return compareStrings(Values.string(a), Values.string(b));
             case 4:
                 return compareIterators(((List<Object>) a).iterator(), ((List<Object>) b).iterator());
             case 5: {

@@ -67,6 +67,8 @@ public final class RegoText {
             b.append(formatNumber(d));
         } else if (v instanceof String str) {
             quote(b, str);
+        } else if (v instanceof RawString raw) {
+            quote(b, raw.text());
         } else if (v instanceof List<?> l) {
             b.append('[');
             sequence(b, (List<Object>) l, style);

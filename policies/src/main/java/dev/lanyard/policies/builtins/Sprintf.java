@@ -30,8 +30,8 @@ final class Sprintf {
             }
             return d.doubleValue();
         }
-        if (v instanceof String) {
-            return v;
+        if (v instanceof String || v instanceof RawString) {
+            return Values.string(v);
         }
         return new Display(RegoText.format(v, RegoText.Style.DISPLAY));
     }

@@ -45,7 +45,8 @@ final class ValueIO {
             case 8: {
                 int len = mem.readInt(addr + 4);
                 int ptr = mem.readInt(addr + 8);
-                return new String(mem.readBytes(ptr, len), StandardCharsets.UTF_8);
+                byte[] bytes = mem.readBytes(ptr, len);
+                return RawString.isUtf8(bytes) ? new String(bytes, StandardCharsets.UTF_8) : new RawString(bytes);
             }
             case 5: {
                 int elems = mem.readInt(addr + 4);
@@ -103,8 +104,8 @@ final class ValueIO {
             mem.writeByte(a + 1, (byte) (b ? 1 : 0));
             return a;
         }
-        if (value instanceof String str) {
-            byte[] b = str.getBytes(StandardCharsets.UTF_8);
+        if (value instanceof String || value instanceof RawString) {
+            byte[] b = value instanceof RawString raw ? raw.bytes() : ((String) value).getBytes(StandardCharsets.UTF_8);
             int a = x.opaMalloc(12 + b.length + 1);
             mem.writeI32(a, 4);
             mem.writeI32(a + 4, b.length);

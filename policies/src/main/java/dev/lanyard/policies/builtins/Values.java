@@ -60,6 +60,9 @@ public final class Values {
         if (v instanceof String s) {
             return s;
         }
+        if (v instanceof RawString r) {
+            return r.text();
+        }
         throw new BuiltinError("operand must be string, got " + typeName(v));
     }
 

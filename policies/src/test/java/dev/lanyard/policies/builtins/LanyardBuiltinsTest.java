@@ -201,4 +201,14 @@ class LanyardBuiltinsTest {
         org.junit.jupiter.api.Assertions.assertTrue(LanyardBuiltins.all().stream()
                 .anyMatch(b -> b.name().equals("lanyard.sprintf")));
     }
+
+    /** Binary data stays bytes (as in Go); text builtins see one U+FFFD per invalid byte, as Go's range does. */
+    @Test
+    void nonUtf8StringsKeepTheirBytes() {
+        Object raw = call("base64.decode", "2E84ZuPUd7zfvCZSNEchVpDEIj6PL7JfLpIqyxVG16k=");
+        assertEquals(RawString.class, raw.getClass());
+        assertEquals(new BigDecimal(30), call("count", raw));
+        assertEquals("2E84ZuPUd7zfvCZSNEchVpDEIj6PL7JfLpIqyxVG16k=", call("base64.encode", raw));
+        assertEquals("\uFFFD\uFFFDa", RawString.goDecode(new byte[] {(byte) 0xe8, (byte) 0x84, 'a'}));
+    }
 }

@@ -2,7 +2,6 @@ package dev.lanyard.server.admin;
 
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRecord;
-import dev.lanyard.server.config.ConfigException;
 import dev.lanyard.server.store.Database;
 import io.vertx.core.Future;
 import java.util.Optional;
@@ -15,16 +14,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class AdminBootstrap {
     private static final Logger LOG = LoggerFactory.getLogger(AdminBootstrap.class);
-    static final int MIN_LENGTH = 24;
 
     private AdminBootstrap() {}
 
     public static Future<Void> run(Database db, AdminTokenStore store, AuditLog audit, Optional<String> configured) {
-        configured.ifPresent(t -> {
-            if (t.length() < MIN_LENGTH) {
-                throw new ConfigException("LANYARD_ADMIN_TOKEN must be at least " + MIN_LENGTH + " characters");
-            }
-        });
         return db.inTransaction(tx -> tx.query("LOCK TABLE admin_tokens IN EXCLUSIVE MODE").execute()
                 .compose(v -> store.isEmpty(tx))
                 .compose(empty -> {

@@ -55,7 +55,7 @@ public record ServerConfig(
                 intSetting(env, "LANYARD_LOGIN_MAX_FAILURES", SignIn.DEFAULTS.maxFailuresPerLogin(), 1, 1000),
                 intSetting(env, "LANYARD_LOGIN_MAX_FAILURES_PER_IP", SignIn.DEFAULTS.maxFailuresPerIp(), 1, 100000));
         return new ServerConfig(host, port, baseUrl, dataDir,
-                nonBlank(env.get("LANYARD_DATABASE_URL")), nonBlank(env.get("LANYARD_ADMIN_TOKEN")),
+                nonBlank(env.get("LANYARD_DATABASE_URL")), adminToken(env.get("LANYARD_ADMIN_TOKEN")),
                 nonBlank(env.get("LANYARD_MASTER_KEY")).map(Secret::new), signingAlg, signIn);
     }
 
@@ -91,6 +91,17 @@ public record ServerConfig(
             // fall through
         }
         throw new ConfigException(name + " must be a number from " + min + " to " + max + ", got '" + value + "'");
+    }
+
+    /** Shortest acceptable LANYARD_ADMIN_TOKEN: a guessable first admin token would be the whole directory. */
+    public static final int MIN_ADMIN_TOKEN_LENGTH = 24;
+
+    private static Optional<String> adminToken(String value) {
+        Optional<String> token = nonBlank(value);
+        if (token.isPresent() && token.get().length() < MIN_ADMIN_TOKEN_LENGTH) {
+            throw new ConfigException("LANYARD_ADMIN_TOKEN must be at least " + MIN_ADMIN_TOKEN_LENGTH + " characters");
+        }
+        return token;
     }
 
     private static Optional<String> nonBlank(String s) {
