@@ -95,7 +95,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     public long count(String table) {
-        try (Connection c = jdbc(); var rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table)) {
+        return count(table, "true");
+    }
+
+    /** Rows of {@code table} matching a fixed SQL condition (test code only; never user input). */
+    public long count(String table, String condition) {
+        try (Connection c = jdbc(); var rs = c.createStatement().executeQuery("SELECT count(*) FROM " + table + " WHERE " + condition)) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {

@@ -75,13 +75,19 @@ public final class SuiteCommand implements Callable<Integer> {
     /** Above this, other work on a two-core machine took enough CPU to distort the run. */
     private static final double NOISY_OTHER_CORES = 0.25;
 
+    /**
+     * Setup may pre-sign tens of thousands of client assertions (about 1 ms each on a busy two-core machine), so it
+     * gets more than a minute; the token scenarios themselves refuse a setup that leaves too little assertion lifetime.
+     */
+    private static final Duration SETUP_TIMEOUT = Duration.ofMinutes(4);
+
     /** One scenario's figures and the CPU each side used meanwhile. */
     private record Measured(LoadResult result, CpuShare cpu) {
     }
 
     private static Measured measure(Scenario scenario, ScenarioContext context, LoadGenerator generator, ServerProcess server,
                                     LoadSpec spec) throws Exception {
-        RequestPlan plan = Futures.await(scenario.prepare(context), Duration.ofSeconds(60), scenario.name() + " setup");
+        RequestPlan plan = Futures.await(scenario.prepare(context), SETUP_TIMEOUT, scenario.name() + " setup");
         System.out.printf("%-14s %s %s: %s, warm-up %s, measured %s ...%n", scenario.name(), plan.method(),
                 plan.path(), RunCommand.describe(spec), RunCommand.Seconds.of(spec.warmup()), RunCommand.Seconds.of(spec.duration()));
         long wallStart = System.nanoTime();
@@ -138,7 +144,7 @@ public final class SuiteCommand implements Callable<Integer> {
             readyMillis = ready.toMillis();
             LoadGenerator generator = new LoadGenerator(vertx);
             try (AdminApi admin = new AdminApi(vertx, server.target(), server.adminToken())) {
-                ScenarioContext context = new ScenarioContext(vertx, admin);
+                ScenarioContext context = new ScenarioContext(vertx, admin, spec);
                 for (Scenario scenario : toRun) {
                     try {
                         Measured m = measure(scenario, context, generator, server, spec);

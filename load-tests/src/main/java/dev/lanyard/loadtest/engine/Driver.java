@@ -67,6 +67,14 @@ abstract class Driver {
 
     /** Sends one request; {@code after} runs once it has completed, successfully or not. */
     protected final void send(long intendedNanos, boolean measured, Runnable after) {
+        Buffer body;
+        try {
+            body = plan.hasBody() ? plan.body().get() : null;
+        } catch (RuntimeException e) {
+            planFailed(e);
+            after.run();
+            return;
+        }
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
         if (measured) {
@@ -74,13 +82,6 @@ abstract class Driver {
             recorder.sent++;
         }
         Exchange exchange = new Exchange(intendedNanos, measured);
-        Buffer body;
-        try {
-            body = plan.hasBody() ? plan.body().get() : null;
-        } catch (RuntimeException e) {
-            complete(exchange, Future.failedFuture(e), after);
-            return;
-        }
         RequestOptions options = new RequestOptions()
                 .setMethod(plan.method())
                 .setURI(plan.path())
@@ -113,6 +114,18 @@ abstract class Driver {
             }
         }
         after.run();
+    }
+
+    /**
+     * The plan could not build a request (for example its pre-signed client assertions ran out). Retrying would only
+     * spin the event loop (a closed-loop client would fail again at once, recursively), so pacing ends now. The
+     * failure is counted as a measured {@code other} error even during warm-up, so the report says why the run ended.
+     */
+    private void planFailed(RuntimeException e) {
+        long now = System.nanoTime();
+        endNanos = Math.min(endNanos, now);
+        recorder.sent++;
+        recorder.failure(ErrorKind.OTHER, "request plan failed: " + e.getMessage(), now);
     }
 
     /** Counts a measured request that was due but deliberately not sent. */

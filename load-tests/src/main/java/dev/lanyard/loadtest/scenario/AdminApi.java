@@ -46,6 +46,11 @@ public final class AdminApi implements AutoCloseable {
         return call(HttpMethod.POST, path, body, 201);
     }
 
+    /** POSTs an action without a body (for example a lifecycle transition) and expects 200. */
+    public Future<JsonObject> action(String path) {
+        return call(HttpMethod.POST, path, null, 200);
+    }
+
     public Future<JsonObject> get(String path) {
         return call(HttpMethod.GET, path, null, 200);
     }

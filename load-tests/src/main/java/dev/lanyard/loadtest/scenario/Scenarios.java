@@ -14,6 +14,8 @@ public final class Scenarios {
     static {
         KNOWN.put(HealthLiveScenario.NAME, HealthLiveScenario::new);
         KNOWN.put(AgentGetScenario.NAME, AgentGetScenario::new);
+        KNOWN.put(ClientCredentialsScenario.NAME, ClientCredentialsScenario::new);
+        KNOWN.put(IdJagExchangeScenario.NAME, IdJagExchangeScenario::new);
     }
 
     private Scenarios() {

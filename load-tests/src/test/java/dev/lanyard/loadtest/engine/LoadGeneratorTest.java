@@ -124,6 +124,29 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aPlanThatCannotBuildABodyEndsTheRunAndSaysWhy() throws Exception {
+        try (TestServer server = TestServer.start((n, req, respond) -> respond.with(200))) {
+            AtomicLong bodies = new AtomicLong();
+            RequestPlan plan = new RequestPlan(io.vertx.core.http.HttpMethod.POST, "/token", Map.of(), () -> {
+                if (bodies.incrementAndGet() > 50) {
+                    throw new IllegalStateException("pool exhausted after 50");
+                }
+                return io.vertx.core.buffer.Buffer.buffer("x");
+            });
+            LoadSpec spec = LoadSpec.closed(4, Duration.ZERO, Duration.ofSeconds(30));
+            long start = System.nanoTime();
+            LoadResult r = generator.run("test", new LoopbackTarget("127.0.0.1", server.port()), plan, spec)
+                    .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(10).toNanos(), "ended early, not after 30 s");
+            assertEquals(50, r.ok());
+            assertEquals(50, server.requests.get());
+            assertTrue(r.errorCount(ErrorKind.OTHER) >= 1, "errors: " + r.errors());
+            assertTrue(r.errorSamples().get(ErrorKind.OTHER).contains("pool exhausted after 50"), r.errorSamples().toString());
+            assertEquals(r.sent(), r.ok() + r.failures());
+        }
+    }
+
+    @Test
     void countsConnectionErrors() throws Exception {
         int closedPort = ServerProcess.freePort(); // nothing listens there
         LoadResult r = run(closedPort, "/", LoadSpec.closed(2, Duration.ZERO, Duration.ofMillis(300)));
