@@ -41,8 +41,14 @@ public final class Compiler {
                 }
             }
         }
+        Map<List<String>, Set<String>> rulesByPackage = new HashMap<>();
         for (Module m : modules) {
-            Resolver res = new Resolver(m, functions);
+            for (Rule r : m.rules()) {
+                rulesByPackage.computeIfAbsent(m.pkg(), k -> new HashSet<>()).add(r.path().get(0));
+            }
+        }
+        for (Module m : modules) {
+            Resolver res = new Resolver(m, functions, rulesByPackage.getOrDefault(m.pkg(), Set.of()));
             for (Rule r : m.rules()) {
                 Rule resolved = res.resolveRule(r);
                 c.groups.computeIfAbsent(resolved.path(), k -> new ArrayList<>()).add(resolved);

@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Resolves names inside one module: rule names of the package and import aliases become {@code data…} /
+ * Resolves names inside one module: rule names of the package (defined in any of its files, as in OPA, so a
+ * {@code _test.rego} file sees the rules of the file it tests) and import aliases become {@code data…} /
  * {@code input…} refs, calls of package functions get their full {@code data.} name. Variables declared in a rule
  * ({@code some}, {@code :=}, arguments, {@code every}) shadow rule names.
  */
@@ -19,13 +20,13 @@ final class Resolver {
     private final Set<String> functionNames;
     private Set<String> locals = Set.of();
 
-    Resolver(Module module, Set<List<String>> allFunctions) {
+    Resolver(Module module, Set<List<String>> allFunctions, Set<String> packageRuleNames) {
         this.pkg = module.pkg();
         for (Module.Import imp : module.imports()) {
             if (imp.root().equals("rego") || imp.root().equals("future")) continue;
             imports.put(imp.name(), Terms.ref(imp.root(), imp.path(), imp.pos()));
         }
-        for (Rule r : module.rules()) ruleNames.add(r.path().get(0));
+        ruleNames.addAll(packageRuleNames);
         this.functionNames = new HashSet<>();
         for (List<String> f : allFunctions) functionNames.add(String.join(".", f));
     }

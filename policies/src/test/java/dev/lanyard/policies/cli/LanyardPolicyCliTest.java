@@ -78,6 +78,26 @@ class LanyardPolicyCliTest {
     }
 
     @Test
+    void testsSeeTheRulesOfTheirPackageDefinedInOtherFiles() throws Exception {
+        write("p/policy.rego", """
+                package demo
+
+                default allow := false
+
+                allow if input.user == "alice"
+                """);
+        write("p/policy_test.rego", """
+                package demo
+
+                test_alice if allow with input as {"user": "alice"}
+
+                test_bob if not allow with input as {"user": "bob"}
+                """);
+        assertEquals(0, run("test", dir.resolve("p").toString()), out);
+        assertTrue(out.contains("PASS: 2/2"), out);
+    }
+
+    @Test
     void helpWorks() {
         assertEquals(0, run("--help"));
         assertTrue(out.contains("build") && out.contains("eval") && out.contains("test"), out);
