@@ -85,10 +85,7 @@ public final class AgentRoutes {
                     return a;
                 }))
                 .compose(a -> audit.append(tx, AuditRecord.success(caller, "agent.updated", id, changed(patch))).map(a)));
-        Responses.reply(ctx, updated.compose(a -> {
-            cache.evict(id);
-            return Responses.versioned(ctx, 200, a);
-        }));
+        afterChange(ctx, id, updated, a -> Responses.versioned(ctx, 200, a));
     }
 
     private void activate(RoutingContext ctx) {
@@ -102,10 +99,7 @@ public final class AgentRoutes {
                 .compose(before -> agents.setStatus(tx, id, AgentStatus.ACTIVE)
                         .compose(a -> audit.append(tx, AuditRecord.success(caller, "agent.activated", id,
                                 AuditRecord.fields().put("from", before.status().name()))).map(a))));
-        Responses.reply(ctx, activated.compose(a -> {
-            cache.evict(id);
-            return Responses.versioned(ctx, 200, a);
-        }));
+        afterChange(ctx, id, activated, a -> Responses.versioned(ctx, 200, a));
     }
 
     private void deactivate(RoutingContext ctx) {
@@ -117,10 +111,7 @@ public final class AgentRoutes {
                     return agents.setStatus(tx, id, AgentStatus.INACTIVE);
                 })
                 .compose(a -> audit.append(tx, AuditRecord.success(caller, "agent.deactivated", id, AuditRecord.fields())).map(a)));
-        Responses.reply(ctx, deactivated.compose(a -> {
-            cache.evict(id);
-            return Responses.versioned(ctx, 200, a);
-        }));
+        afterChange(ctx, id, deactivated, a -> Responses.versioned(ctx, 200, a));
     }
 
     private void delete(RoutingContext ctx) {
@@ -132,9 +123,14 @@ public final class AgentRoutes {
                     return agents.delete(tx, id).compose(v -> audit.append(tx,
                             AuditRecord.success(caller, "agent.deleted", id, summary(a))));
                 }).<Void>mapEmpty());
-        Responses.reply(ctx, deleted.compose(v -> {
+        afterChange(ctx, id, deleted, v -> Responses.noContent(ctx));
+    }
+
+    /** Answers a committed change, evicting the agent from the read cache first so the caller reads its own write. */
+    private <T> void afterChange(RoutingContext ctx, String id, Future<T> change, java.util.function.Function<T, Future<Void>> answer) {
+        Responses.reply(ctx, change.compose(result -> {
             cache.evict(id);
-            return Responses.noContent(ctx);
+            return answer.apply(result);
         }));
     }
 
