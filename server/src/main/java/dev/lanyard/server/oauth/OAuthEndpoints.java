@@ -47,7 +47,7 @@ public final class OAuthEndpoints {
         ReplayGuard replay = new ReplayGuard(db::pool);
         this.facts = new GrantFacts(db::pool);
         this.clients = new ClientAssertionVerifier(vertx, db::pool, replay, clock);
-        TokenIssuance issuance = new TokenIssuance(db, signer, new TokenRegistry(), audit);
+        TokenIssuance issuance = new TokenIssuance(vertx, db, signer, new TokenRegistry(), audit);
         TrustedIssuers issuers = new TrustedIssuers(baseUrl, signer, db::pool,
                 WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false)));
         this.exchange = new TokenExchangeGrant(baseUrl, db::pool, facts, signer, policy, issuance, clock);
