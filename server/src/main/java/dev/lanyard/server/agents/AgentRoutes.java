@@ -1,9 +1,9 @@
 package dev.lanyard.server.agents;
 
+import dev.lanyard.server.http.QueryParams;
 import dev.lanyard.server.http.ApiRouter;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRecord;
-import dev.lanyard.server.directory.UserRoutes;
 import dev.lanyard.server.http.ApiException;
 import dev.lanyard.server.http.Caller;
 import dev.lanyard.server.http.Cursor;
@@ -55,15 +55,15 @@ public final class AgentRoutes {
 
     private void list(RoutingContext ctx) {
         Cursor cursor = Cursor.from(ctx, "status", "type", "owner", "q");
-        String owner = Cursor.single(ctx, "owner");
+        String owner = QueryParams.single(ctx, "owner");
         if (owner != null && !Ids.isValid("usr", owner)) {
             throw ApiException.invalid("Query parameter 'owner' must be a user id");
         }
-        String type = Cursor.single(ctx, "type");
+        String type = QueryParams.single(ctx, "type");
         AgentStore.Filter filter;
         try {
-            filter = new AgentStore.Filter(UserRoutes.enumParam(ctx, "status", AgentStatus.class),
-                    type == null ? null : AgentType.fromWire(type), owner, Cursor.single(ctx, "q"));
+            filter = new AgentStore.Filter(QueryParams.enumeration(ctx, "status", AgentStatus.class),
+                    type == null ? null : AgentType.fromWire(type), owner, QueryParams.single(ctx, "q"));
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid("Query parameter 'type' must be autonomous, user_delegated or scheduled");
         }

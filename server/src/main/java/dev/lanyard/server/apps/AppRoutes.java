@@ -3,8 +3,8 @@ package dev.lanyard.server.apps;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRecord;
+import dev.lanyard.server.http.QueryParams;
 import dev.lanyard.server.http.MergePatch;
-import dev.lanyard.server.directory.UserRoutes;
 import dev.lanyard.server.http.ApiException;
 import dev.lanyard.server.http.ApiRouter;
 import dev.lanyard.server.http.Caller;
@@ -63,7 +63,7 @@ public final class AppRoutes {
 
     private void list(RoutingContext ctx) {
         Cursor cursor = Cursor.from(ctx, "status");
-        AppStatus status = UserRoutes.enumParam(ctx, "status", AppStatus.class);
+        AppStatus status = QueryParams.enumeration(ctx, "status", AppStatus.class);
         Responses.reply(ctx, apps.list(db.pool(), cursor, status).compose(page -> {
             cursor.link(ctx, page, App::seq);
             return Responses.ok(ctx, page);

@@ -1,10 +1,10 @@
 package dev.lanyard.server.authservers;
 
+import dev.lanyard.server.http.QueryParams;
 import dev.lanyard.server.http.MergePatch;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRecord;
-import dev.lanyard.server.directory.UserRoutes;
 import dev.lanyard.server.http.ApiException;
 import dev.lanyard.server.http.ApiRouter;
 import dev.lanyard.server.http.Caller;
@@ -62,7 +62,7 @@ public final class AuthServerRoutes {
 
     private void list(RoutingContext ctx) {
         Cursor cursor = Cursor.from(ctx, "status");
-        ServerStatus status = UserRoutes.enumParam(ctx, "status", ServerStatus.class);
+        ServerStatus status = QueryParams.enumeration(ctx, "status", ServerStatus.class);
         Responses.reply(ctx, servers.list(db.pool(), cursor, status).compose(page -> {
             cursor.link(ctx, page, AuthServer::seq);
             return Responses.ok(ctx, page);

@@ -3,8 +3,8 @@ package dev.lanyard.server.connections;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRecord;
+import dev.lanyard.server.http.QueryParams;
 import dev.lanyard.server.http.MergePatch;
-import dev.lanyard.server.directory.UserRoutes;
 import dev.lanyard.server.http.ApiException;
 import dev.lanyard.server.http.ApiRouter;
 import dev.lanyard.server.http.Caller;
@@ -70,7 +70,7 @@ public final class ConnectionRoutes {
     private void list(RoutingContext ctx) {
         String agentId = agentId(ctx);
         Cursor cursor = Cursor.from(ctx, "status");
-        ConnectionStore.Filter filter = new ConnectionStore.Filter(UserRoutes.enumParam(ctx, "status", ConnectionStatus.class));
+        ConnectionStore.Filter filter = new ConnectionStore.Filter(QueryParams.enumeration(ctx, "status", ConnectionStatus.class));
         Responses.reply(ctx, connections.requireAgent(db.pool(), agentId)
                 .compose(v -> connections.list(db.pool(), agentId, cursor, filter))
                 .compose(page -> {

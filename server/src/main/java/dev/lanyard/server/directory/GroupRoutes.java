@@ -1,5 +1,6 @@
 package dev.lanyard.server.directory;
 
+import dev.lanyard.server.http.QueryParams;
 import dev.lanyard.server.http.ApiRouter;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRecord;
@@ -52,7 +53,7 @@ public final class GroupRoutes {
 
     private void list(RoutingContext ctx) {
         Cursor cursor = Cursor.from(ctx, "q");
-        Responses.reply(ctx, groups.list(db.pool(), cursor, Cursor.single(ctx, "q")).compose(page -> {
+        Responses.reply(ctx, groups.list(db.pool(), cursor, QueryParams.single(ctx, "q")).compose(page -> {
             cursor.link(ctx, page, Group::seq);
             return Responses.ok(ctx, page);
         }));

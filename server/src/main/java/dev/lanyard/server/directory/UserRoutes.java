@@ -1,5 +1,6 @@
 package dev.lanyard.server.directory;
 
+import dev.lanyard.server.http.QueryParams;
 import dev.lanyard.server.http.ApiRouter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.server.audit.AuditLog;
@@ -58,8 +59,8 @@ public final class UserRoutes {
 
     private void list(RoutingContext ctx) {
         Cursor cursor = Cursor.from(ctx, "status", "q");
-        UserStatus status = enumParam(ctx, "status", UserStatus.class);
-        String q = Cursor.single(ctx, "q");
+        UserStatus status = QueryParams.enumeration(ctx, "status", UserStatus.class);
+        String q = QueryParams.single(ctx, "q");
         Responses.reply(ctx, users.list(db.pool(), cursor, status, q).compose(page -> {
             cursor.link(ctx, page, User::seq);
             return Responses.ok(ctx, page);
@@ -125,18 +126,5 @@ public final class UserRoutes {
     private Future<String> hash(String password) {
         return password == null ? Future.succeededFuture(null)
                 : vertx.executeBlocking(() -> PasswordHasher.hash(password), false);
-    }
-
-    public static <E extends Enum<E>> E enumParam(RoutingContext ctx, String name, Class<E> type) {
-        String value = Cursor.single(ctx, name);
-        if (value == null) {
-            return null;
-        }
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(value)) {
-                return e;
-            }
-        }
-        throw ApiException.invalid("Query parameter '" + name + "' has an unknown value");
     }
 }

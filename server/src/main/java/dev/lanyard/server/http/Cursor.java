@@ -27,17 +27,9 @@ public record Cursor(long afterSeq, int limit) {
     }
 
     private static Cursor from(RoutingContext ctx) {
-        String after = single(ctx, "after");
-        String limit = single(ctx, "limit");
+        String after = QueryParams.single(ctx, "after");
+        String limit = QueryParams.single(ctx, "limit");
         return new Cursor(after == null ? 0 : decode(after), limit == null ? DEFAULT_LIMIT : parseLimit(limit));
-    }
-
-    public static String single(RoutingContext ctx, String name) {
-        List<String> values = ctx.queryParam(name);
-        if (values.size() > 1) {
-            throw ApiException.invalid("Query parameter '" + name + "' is repeated");
-        }
-        return values.isEmpty() ? null : values.get(0);
     }
 
     public static String encode(long seq) {

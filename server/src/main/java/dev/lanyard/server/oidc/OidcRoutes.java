@@ -27,7 +27,7 @@ public final class OidcRoutes {
         this.authorize = new AuthorizeRoutes(vertx, db, audit, keys, config, new LoginThrottle(
                 config.signIn().maxFailuresPerLogin(), config.signIn().maxFailuresPerIp()));
         this.userinfo = new UserInfoRoute(db, keys, config.baseUrl());
-        this.grant = new AuthorizationCodeGrant(db, audit, keys, config.baseUrl());
+        this.grant = new AuthorizationCodeGrant(vertx, db, audit, keys, config.baseUrl());
     }
 
     /** The authorization_code grant, for the general token endpoint to call. */
