@@ -32,6 +32,22 @@ import dev.lanyard.server.keys.SigningKeys;
 import dev.lanyard.server.oidc.OidcRoutes;
 import dev.lanyard.server.oauth.ConnectionScopePolicy;
 import dev.lanyard.server.oauth.OAuthEndpoints;
+import dev.lanyard.server.approvals.ApprovalGate;
+import dev.lanyard.server.approvals.ApprovalRoutes;
+import dev.lanyard.server.approvals.ApprovalStore;
+import dev.lanyard.server.mcp.ToolCallRoutes;
+import dev.lanyard.server.oauth.TokenPolicy;
+import dev.lanyard.server.oauth.TokenStatus;
+import dev.lanyard.server.policy.DataApi;
+import dev.lanyard.server.policy.DecisionLog;
+import dev.lanyard.server.policy.JavaTokenPolicy;
+import dev.lanyard.server.policy.PdpAuthentication;
+import dev.lanyard.server.policy.PolicyDecisionPoint;
+import dev.lanyard.server.policy.PolicyLoader;
+import dev.lanyard.server.policy.PolicyRoutes;
+import dev.lanyard.server.policy.PolicyWatcher;
+import dev.lanyard.server.policy.RegoTokenPolicy;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -59,10 +75,50 @@ final class Capabilities {
     private SigningKeys signingKeys;
     private OidcRoutes oidc;
 
-    /** Signing keys and the org server's sign-in; called once, before any verticle is deployed. */
+    private DecisionLog decisionLog;
+    private PolicyDecisionPoint pdp;
+    private TokenPolicy tokenPolicy;
+    private PolicyWatcher policyWatcher;
+
+    /** Signing keys, the org server's sign-in and the policy decision point; called once, before any verticle. */
     void authorizationServers(ServerConfig config) {
         this.signingKeys = new SigningKeys(vertx, db, audit, config);
         this.oidc = new OidcRoutes(vertx, db, audit, signingKeys, config);
+        this.decisionLog = new DecisionLog(vertx, db, audit);
+        this.pdp = new PolicyDecisionPoint(vertx, db, audit, new PolicyLoader(config.policy().dir()));
+        int maxTtl = (int) SigningKeys.MAX_TOKEN_LIFETIME.toSeconds();
+        TokenPolicy decisions = "java".equals(config.policy().tokenPolicy())
+                ? new JavaTokenPolicy(new ConnectionScopePolicy(maxTtl), decisionLog)
+                : new RegoTokenPolicy(pdp, decisionLog);
+        this.tokenPolicy = new ApprovalGate(db, new ApprovalStore(), audit, decisions);
+    }
+
+    /** Compiles and tests the policy set, then watches its directory (if it has one) for changes. */
+    Future<Void> startPolicies(ServerConfig config) {
+        return pdp.start().compose(rev -> {
+            if (config.policy().dir().isEmpty()) {
+                return Future.succeededFuture();
+            }
+            try {
+                policyWatcher = new PolicyWatcher(config.policy().dir().get(), () -> vertx.runOnContext(v -> pdp.reload()));
+                return Future.succeededFuture();
+            } catch (java.io.IOException e) {
+                return Future.failedFuture(e);
+            }
+        });
+    }
+
+    Future<Void> stopPolicies() {
+        if (policyWatcher != null) {
+            policyWatcher.close();
+        }
+        return decisionLog.close().compose(v -> pdp.close());
+    }
+
+    /** OPA's Data API at {@code /v1/data}. */
+    void mountPdp(Router router, Handler<RoutingContext> readinessGate) {
+        new DataApi(pdp, new PdpAuthentication(baseUrl, adminAuth, signingKeys, new TokenStatus(db::pool)), decisionLog,
+                audit, db).mount(router, readinessGate);
     }
 
     /** The signer of every authorization server (org and resource servers). */
@@ -100,8 +156,7 @@ final class Capabilities {
 
     private synchronized OAuthEndpoints oauth() {
         if (oauth == null) {
-            oauth = new OAuthEndpoints(vertx, db, baseUrl, signingKeys, adminTokens, audit,
-                    new ConnectionScopePolicy((int) SigningKeys.MAX_TOKEN_LIFETIME.toSeconds()));
+            oauth = new OAuthEndpoints(vertx, db, baseUrl, signingKeys, adminTokens, audit, tokenPolicy);
         }
         return oauth;
     }
@@ -125,5 +180,8 @@ final class Capabilities {
         new ResourceRoutes(db, authServers, resources, audit).mount(api);
         new TrustedIssuerRoutes(db, baseUrl, authServers, trustedIssuers, audit).mount(api);
         new ConnectionRoutes(db, new ConnectionStore(authServers, resources), audit).mount(api);
+        new PolicyRoutes(pdp).mount(api);
+        new ApprovalRoutes(db, new ApprovalStore(), audit).mount(api);
+        new ToolCallRoutes(db, audit).mount(api);
     }
 }

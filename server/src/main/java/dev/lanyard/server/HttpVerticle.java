@@ -56,6 +56,7 @@ final class HttpVerticle extends VerticleBase {
 
         capabilities.mountOidc(router, readinessGate);
         capabilities.mountOAuth(router, readinessGate);
+        capabilities.mountPdp(router, readinessGate);
 
         // unmatched paths (404) and known paths with another method (405) reach the same failure handler
         router.errorHandler(404, Failures::handle);

@@ -95,7 +95,9 @@ public final class LanyardServer {
                         config.httpHost(), config.httpPort(), instances, config.baseUrl()));
         // PostgreSQL starts while the HTTP side deploys: the two are independent and both take a second or so
         Future<DatabaseLocation> database = vertx.executeBlocking(this::prepareDatabase, true);
-        return Future.all(http, database)
+        // and the policy set compiles meanwhile (it needs neither)
+        Future<Void> policies = capabilities.startPolicies(config);
+        return Future.all(http, database, policies)
                 .compose(both -> {
                     DatabaseLocation found = database.result();
                     location = found;
@@ -171,6 +173,7 @@ public final class LanyardServer {
     private void stopBlocking() {
         stopping = true;
         await(notifications == null ? null : notifications.close());
+        await(capabilities.stopPolicies());
         await(capabilities.signingKeys().close());
         await(state.database().close());
         await(vertx.close());

@@ -98,6 +98,21 @@ class LanyardPolicyCliTest {
     }
 
     @Test
+    void testRunsTheDefaultPolicySet() {
+        assertEquals(0, run("test", "rego"), out);
+        assertTrue(out.contains("PASS lanyard/token_test.rego:"), out);
+        assertTrue(out.matches("(?s).*PASS: (\\d+)/\\1\\s*"), out);
+    }
+
+    @Test
+    void testReportsCompileErrorsWithExitStatus2() throws Exception {
+        write("bad/p.rego", "package p\n\nallow if {\n");
+        write("bad/p_test.rego", "package p\n\ntest_allow if allow\n");
+        assertEquals(2, run("test", dir.resolve("bad").toString()));
+        assertTrue(out.startsWith("p.rego:"), out);
+    }
+
+    @Test
     void helpWorks() {
         assertEquals(0, run("--help"));
         assertTrue(out.contains("build") && out.contains("eval") && out.contains("test"), out);

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
 public final class AdminAuthHandler implements Handler<RoutingContext> {
     private static final Logger LOG = LoggerFactory.getLogger(AdminAuthHandler.class);
     static final long CACHE_MILLIS = 5_000;
+    /** Everything an MCP adapter's token may reach under /api/v1 (the Data API authenticates on its own). */
+    private static final java.util.Set<String> ADAPTER_ENDPOINTS = java.util.Set.of(
+            "GET /api/v1/revocations/stream", "POST /api/v1/mcp/tool-calls");
 
     private final Supplier<Pool> pool;
     private final AdminTokenStore tokens;
@@ -51,23 +54,31 @@ public final class AdminAuthHandler implements Handler<RoutingContext> {
             return;
         }
         String secret = header.substring(7).trim();
-        String hash = AdminTokenSecret.hash(secret);
-        Cached cached = cache.get(hash);
-        if (cached != null && cached.until > System.currentTimeMillis()) {
-            authorize(ctx, cached.principal);
-            return;
-        }
-        tokens.authenticate(pool.get(), secret).onComplete(ar -> {
+        principal(secret).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());
             } else if (ar.result().isEmpty()) {
-                cache.remove(hash);
                 refuse(ctx, "invalid_token");
             } else {
-                AdminPrincipal p = ar.result().get();
-                cache.put(hash, new Cached(p, System.currentTimeMillis() + CACHE_MILLIS));
-                authorize(ctx, p);
+                authorize(ctx, ar.result().get());
             }
+        });
+    }
+
+    /** The admin token's principal, if the secret is a usable admin token (cached like every admin request). */
+    public Future<java.util.Optional<AdminPrincipal>> principal(String secret) {
+        String hash = AdminTokenSecret.hash(secret);
+        Cached cached = cache.get(hash);
+        if (cached != null && cached.until > System.currentTimeMillis()) {
+            return Future.succeededFuture(java.util.Optional.of(cached.principal));
+        }
+        return tokens.authenticate(pool.get(), secret).map(found -> {
+            if (found.isEmpty()) {
+                cache.remove(hash);
+            } else {
+                cache.put(hash, new Cached(found.get(), System.currentTimeMillis() + CACHE_MILLIS));
+            }
+            return found;
         });
     }
 
@@ -79,6 +90,15 @@ public final class AdminAuthHandler implements Handler<RoutingContext> {
     private void authorize(RoutingContext ctx, AdminPrincipal principal) {
         Caller.authenticate(ctx, principal);
         HttpMethod m = ctx.request().method();
+        if (principal.role() == Role.ADAPTER) {
+            if (!ADAPTER_ENDPOINTS.contains(m.name() + " " + ctx.request().path())) {
+                ctx.fail(new ApiException(ErrorCode.FORBIDDEN,
+                        "The 'adapter' role may only read the revocation feed and send tool-call records"));
+                return;
+            }
+            ctx.next();
+            return;
+        }
         boolean read = m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS;
         if (!read && !principal.role().mayWrite()) {
             ctx.fail(new ApiException(ErrorCode.FORBIDDEN,

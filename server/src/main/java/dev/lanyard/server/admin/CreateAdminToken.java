@@ -10,7 +10,7 @@ public record CreateAdminToken(String name, Role role, @JsonProperty("expires_at
             throw new IllegalArgumentException("name is required (1 to 200 characters)");
         }
         if (role == null) {
-            throw new IllegalArgumentException("role is required: 'admin' or 'auditor'");
+            throw new IllegalArgumentException("role is required: 'admin', 'auditor' or 'adapter'");
         }
         if (expiresAt != null && !expiresAt.isAfter(Instant.now())) {
             throw new IllegalArgumentException("expires_at must be in the future");

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** Admin API roles: {@code admin} may do everything, {@code auditor} may only read. */
+/**
+ * Admin API roles: {@code admin} may do everything, {@code auditor} may only read, {@code adapter} (an MCP adapter's
+ * credential) may only do what an adapter needs: read the revocation feed, ask for decisions, send tool-call records.
+ */
 public enum Role {
-    ADMIN, AUDITOR;
+    ADMIN, AUDITOR, ADAPTER;
 
     @JsonValue
     public String wire() {
@@ -20,7 +23,7 @@ public enum Role {
                 return r;
             }
         }
-        throw new IllegalArgumentException("role must be 'admin' or 'auditor'");
+        throw new IllegalArgumentException("role must be 'admin', 'auditor' or 'adapter'");
     }
 
     public boolean mayWrite() {

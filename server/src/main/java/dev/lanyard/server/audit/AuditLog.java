@@ -11,6 +11,8 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Appends audit events inside the caller's transaction, so an event exists if and only if the change it describes
@@ -50,6 +52,53 @@ public final class AuditLog {
             return tx.preparedQuery(INSERT).execute(params).map(v -> new AuditEvent(seq, eventId, time,
                     record.type(), record.actor(), record.target(), record.outcome(), record.requestId(),
                     record.clientIp(), details, prevHash, hash));
+        });
+    }
+
+    private static final String LOCK_HEAD_N = "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash";
+    private static final String INSERT_ONE = """
+            INSERT INTO audit_events (seq, event_id, time, type, actor, target, outcome, request_id, client_ip,
+                                      details, prev_hash, hash)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)""";
+    private static final String CLOSE_BATCH =
+            "WITH h AS (UPDATE audit_head SET hash = $2 WHERE id = 1) SELECT pg_notify('lanyard_audit', $1::text || ':')";
+
+    /**
+     * Appends many events with one lock of the head and one notification, for high-volume records (decision log,
+     * tool calls) whose per-event round trips would otherwise serialise every appender behind the chain's head.
+     */
+    public Future<List<AuditEvent>> appendAll(SqlConnection tx, List<AuditRecord> records) {
+        if (records.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        return tx.preparedQuery(LOCK_HEAD_N).execute(Tuple.of(records.size())).compose(rows -> {
+            Row head = rows.iterator().next();
+            long seq = head.getLong("seq") - records.size();
+            String prevHash = head.getString("hash");
+            Instant time = AuditChain.truncate(Instant.now());
+            List<AuditEvent> events = new ArrayList<>(records.size());
+            List<Tuple> batch = new ArrayList<>(records.size());
+            for (AuditRecord record : records) {
+                seq++;
+                String eventId = Ids.next("evt");
+                ObjectNode details = record.details() == null ? AuditRecord.fields() : record.details();
+                String canonicalDetails = AuditChain.canonicalDetails(details);
+                String hash = AuditChain.hash(seq, eventId, time, record.type(), record.actor(), record.target(),
+                        record.outcome(), record.requestId(), record.clientIp(), canonicalDetails, prevHash);
+                batch.add(Tuple.tuple()
+                        .addLong(seq).addString(eventId).addOffsetDateTime(time.atOffset(ZoneOffset.UTC))
+                        .addString(record.type()).addString(record.actor()).addString(record.target())
+                        .addString(record.outcome()).addString(record.requestId()).addString(record.clientIp())
+                        .addString(canonicalDetails).addString(prevHash).addString(hash));
+                events.add(new AuditEvent(seq, eventId, time, record.type(), record.actor(), record.target(),
+                        record.outcome(), record.requestId(), record.clientIp(), details, prevHash, hash));
+                prevHash = hash;
+            }
+            long last = seq;
+            String lastHash = prevHash;
+            return tx.preparedQuery(INSERT_ONE).executeBatch(batch)
+                    .compose(v -> tx.preparedQuery(CLOSE_BATCH).execute(Tuple.of(Long.toString(last), lastHash)))
+                    .map(v -> events);
         });
     }
 

@@ -17,7 +17,15 @@ public record ServerConfig(
         Optional<String> initialAdminToken,
         Optional<Secret> masterKey,
         String signingAlg,
-        SignIn signIn) {
+        SignIn signIn,
+        Policy policy) {
+
+    /**
+     * Where the policy set comes from ({@code LANYARD_POLICY_DIR}, watched and hot-reloaded; absent: the default set
+     * bundled in the jar) and what backs the token policy ({@code LANYARD_TOKEN_POLICY}: {@code rego}, the default, or
+     * {@code java}, the built-in connection rules).
+     */
+    public record Policy(Optional<Path> dir, String tokenPolicy) {}
 
     /** A secret setting whose value never appears in {@code toString} (so never in a log line). */
     public record Secret(String value) {
@@ -56,13 +64,25 @@ public record ServerConfig(
                 intSetting(env, "LANYARD_LOGIN_MAX_FAILURES_PER_IP", SignIn.DEFAULTS.maxFailuresPerIp(), 1, 100000));
         return new ServerConfig(host, port, baseUrl, dataDir,
                 nonBlank(env.get("LANYARD_DATABASE_URL")), adminToken(env.get("LANYARD_ADMIN_TOKEN")),
-                nonBlank(env.get("LANYARD_MASTER_KEY")).map(Secret::new), signingAlg, signIn);
+                nonBlank(env.get("LANYARD_MASTER_KEY")).map(Secret::new), signingAlg, signIn, policy(env));
+    }
+
+    private static Policy policy(Map<String, String> env) {
+        Optional<Path> dir = nonBlank(env.get("LANYARD_POLICY_DIR")).map(d -> Path.of(d).toAbsolutePath().normalize());
+        if (dir.isPresent() && !java.nio.file.Files.isDirectory(dir.get())) {
+            throw new ConfigException("LANYARD_POLICY_DIR must be a directory, got '" + dir.get() + "'");
+        }
+        String token = nonBlank(env.get("LANYARD_TOKEN_POLICY")).orElse("rego").toLowerCase(java.util.Locale.ROOT);
+        if (!token.equals("rego") && !token.equals("java")) {
+            throw new ConfigException("LANYARD_TOKEN_POLICY must be rego or java, got '" + token + "'");
+        }
+        return new Policy(dir, token);
     }
 
     /** The same configuration listening on another port (tests pick a free port). */
     public ServerConfig withHttpPort(int port) {
         return new ServerConfig(httpHost, port, baseUrl, dataDir, databaseUrl, initialAdminToken, masterKey,
-                signingAlg, signIn);
+                signingAlg, signIn, policy);
     }
 
     private static int parsePort(String value) {

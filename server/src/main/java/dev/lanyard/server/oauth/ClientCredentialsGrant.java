@@ -65,8 +65,7 @@ public final class ClientCredentialsGrant implements Grant {
                                     new TokenPolicyInput.Request(req.caller().clientIp(), clock.instant().toString()), null);
                             return policy.decide(input).compose(decision -> {
                                 if (!decision.allow()) {
-                                    throw new OAuthException(decision.error() == null ? "access_denied" : decision.error(),
-                                            String.join("; ", decision.reasons()));
+                                    throw new PolicyDenied(decision);
                                 }
                                 return issue(req, agent, resource, connection.get(), requested, decision);
                             });
@@ -91,7 +90,7 @@ public final class ClientCredentialsGrant implements Grant {
         IssuedToken token = new IssuedToken(jti, "ACCESS_TOKEN", req.server().id(), req.client().clientId(), agent.id(),
                 req.client().agentKeyId(), null, connection.id(), session, agent.id(), resource.uri(), scope, now, exp);
         var details = AuditRecord.fields().put("grant_type", grantType()).put("resource", resource.uri())
-                .put("scope_requested", String.join(" ", requested)).put("decision", "allow")
+                .put("scope_requested", String.join(" ", requested)).put("decision", "allow").put("decision_id", decision.decisionId())
                 .put("connection", connection.id()).put("kid", req.client().kid());
         return issuance.issue(req.caller(), "oauth.token.issued", new JOSEObjectType(OAuthUris.TYP_ACCESS_TOKEN),
                         claims, token, details)

@@ -87,7 +87,7 @@ public final class IntrospectionAndRevocation {
         Caller caller = Caller.of(ctx);
         Future<JsonObject> answer = start(ctx, serverId, "/v1/revoke").compose(in -> {
             if (in.requester.admin && !in.requester.mayWrite) {
-                throw new OAuthException("unauthorized_client", "the auditor role may not revoke tokens", 403);
+                throw new OAuthException("unauthorized_client", "only the admin role may revoke other clients' tokens", 403);
             }
             return status(in.form, serverId).compose(record -> {
                 if (record == null || !(in.requester.admin || in.requester.clientId.equals(record.clientId()))) {

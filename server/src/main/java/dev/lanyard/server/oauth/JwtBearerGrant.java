@@ -176,8 +176,7 @@ public final class JwtBearerGrant implements Grant {
                         List.of(), new TokenPolicyInput.Request(req.caller().clientIp(), now.toString()), null);
                 return policy.decide(input).compose(decision -> {
                     if (!decision.allow()) {
-                        throw new OAuthException(decision.error() == null ? "access_denied" : decision.error(),
-                                String.join("; ", decision.reasons()));
+                        throw new PolicyDenied(decision);
                     }
                     return issue(req, claims, user, agent, resource, connection.get(), requested, decision, now);
                 });
@@ -214,7 +213,7 @@ public final class JwtBearerGrant implements Grant {
         IssuedToken token = new IssuedToken(jti, "ACCESS_TOKEN", req.server().id(), req.client().clientId(), agent.id(),
                 req.client().agentKeyId(), user.id(), connection.id(), session, user.id(), resource.uri(), scope, now, exp);
         var details = AuditRecord.fields().put("grant_type", grantType()).put("resource", resource.uri())
-                .put("scope_requested", String.join(" ", requested)).put("decision", "allow")
+                .put("scope_requested", String.join(" ", requested)).put("decision", "allow").put("decision_id", decision.decisionId())
                 .put("connection", connection.id()).put("assertion_jti", assertion.getJWTID())
                 .put("assertion_issuer", assertion.getIssuer()).put("kid", req.client().kid());
         return issuance.issue(req.caller(), "oauth.token.issued", new JOSEObjectType(OAuthUris.TYP_ACCESS_TOKEN),

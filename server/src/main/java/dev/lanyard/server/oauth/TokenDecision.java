@@ -14,7 +14,22 @@ public record TokenDecision(
         @JsonProperty("ttl_seconds") int ttlSeconds,
         List<String> reasons,
         Map<String, Object> obligations,
-        String error) {
+        String error,
+        @JsonProperty("decision_id") String decisionId) {
+
+    public TokenDecision(boolean allow, List<String> scopes, int ttlSeconds, List<String> reasons,
+                         Map<String, Object> obligations, String error) {
+        this(allow, scopes, ttlSeconds, reasons, obligations, error, null);
+    }
+
+    public TokenDecision withDecisionId(String id) {
+        return new TokenDecision(allow, scopes, ttlSeconds, reasons, obligations, error, id);
+    }
+
+    /** The OAuth error of a denial: the policy's, or {@code access_denied}. */
+    public String oauthError() {
+        return error == null ? "access_denied" : error;
+    }
 
     public static TokenDecision allow(List<String> scopes, int ttlSeconds) {
         return new TokenDecision(true, List.copyOf(scopes), ttlSeconds, List.of(), Map.of(), null);

@@ -127,6 +127,13 @@ public final class TokenEndpoint {
             form.get("audience").ifPresent(a -> details.put("audience", TokenForm.safe(a)));
             form.get("scope").ifPresent(sc -> details.put("scope_requested", TokenForm.safe(sc)));
         }
+        if (e instanceof PolicyDenied denied) {
+            details.put("decision", "deny").put("decision_id", denied.decision().decisionId());
+            Object approval = denied.decision().obligations().get("approval_id");
+            if (approval != null) {
+                details.put("approval", approval.toString());
+            }
+        }
         String actor = client == null ? "anonymous" : "agent:" + client.agentId();
         audit.appendAlone(pool.get(), new AuditRecord("oauth.token.refused", actor,
                         client == null ? null : client.agentId(), AuditRecord.DENY, caller.requestId(), caller.clientIp(), details))

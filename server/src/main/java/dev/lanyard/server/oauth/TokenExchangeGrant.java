@@ -107,8 +107,7 @@ public final class TokenExchangeGrant implements Grant {
                                 requested, List.of(), new TokenPolicyInput.Request(req.caller().clientIp(), now.toString()), null);
                         return policy.decide(input).compose(decision -> {
                             if (!decision.allow()) {
-                                throw new OAuthException(decision.error() == null ? "access_denied" : decision.error(),
-                                        String.join("; ", decision.reasons()));
+                                throw new PolicyDenied(decision);
                             }
                             return issue(req, agent, subject, audience, serverId, resource, connection.get(), requested,
                                     decision, now);
@@ -142,7 +141,7 @@ public final class TokenExchangeGrant implements Grant {
                 subject.userId(), connection.id(), session, subject.userId(), audience, scope, now, exp);
         var details = AuditRecord.fields().put("grant_type", grantType()).put("resource", resource.uri())
                 .put("audience_server", serverId).put("scope_requested", String.join(" ", requested))
-                .put("decision", "allow").put("connection", connection.id()).put("kid", req.client().kid());
+                .put("decision", "allow").put("decision_id", decision.decisionId()).put("connection", connection.id()).put("kid", req.client().kid());
         return issuance.issue(req.caller(), "oauth.id_jag.issued", new JOSEObjectType(OAuthUris.TYP_ID_JAG),
                         claims.build(), token, details)
                 .map(jwt -> new JsonObject().put("access_token", jwt)

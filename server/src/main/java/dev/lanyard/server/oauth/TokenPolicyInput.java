@@ -16,7 +16,22 @@ public record TokenPolicyInput(
         @JsonProperty("requested_scopes") List<String> requestedScopes,
         @JsonProperty("actor_chain") List<String> actorChain,
         Request request,
-        Session session) {
+        Session session,
+        List<Approval> approvals) {
+
+    public TokenPolicyInput(String grant, Agent agent, Principal principal, Connection connection, Resource resource,
+                            List<String> requestedScopes, List<String> actorChain, Request request, Session session) {
+        this(grant, agent, principal, connection, resource, requestedScopes, actorChain, request, session, List.of());
+    }
+
+    public TokenPolicyInput withApprovals(List<Approval> approved) {
+        return new TokenPolicyInput(grant, agent, principal, connection, resource, requestedScopes, actorChain, request,
+                session, List.copyOf(approved));
+    }
+
+    /** An APPROVED, unexpired approval of this agent on this resource. */
+    public record Approval(String id, String resource, List<String> scopes, String status,
+                           @JsonProperty("expires_at") String expiresAt) {}
 
     public record Agent(String id, String type, String status, List<Owner> owners, String risk,
                         @JsonProperty("default_scopes") List<String> defaultScopes, List<String> tags,

@@ -118,7 +118,7 @@ class IdJagRefusalsTest {
     @Test
     void scopeOutsideTheConnectionIsInvalidScope() {
         refused(exchange(org(JOSEObjectType.JWT, idToken().build()), Map.of("scope", "projects.delete")),
-                "invalid_scope", "connection");
+                "invalid_scope", "requested scopes");
     }
 
     @Test

@@ -23,23 +23,23 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /** Builds the OAuth world a grant needs — agent with a key we hold, server, resource, connection — over the API. */
-final class OAuthFixtures {
-    final TestServer server;
-    final Api api;
-    final Fixtures fx;
+public final class OAuthFixtures {
+    public final TestServer server;
+    public final Api api;
+    public final Fixtures fx;
 
-    OAuthFixtures(TestServer server) {
+    public OAuthFixtures(TestServer server) {
         this.server = server;
         this.api = server.admin();
         this.fx = new Fixtures(api);
     }
 
     /** An agent and the private key it signs with. */
-    record AgentWithKey(String id, String keyId, ECKey key, String ownerId) {}
+    public record AgentWithKey(String id, String keyId, ECKey key, String ownerId) {}
 
-    record Target(String serverId, String issuer, String resource, String connectionId) {}
+    public record Target(String serverId, String issuer, String resource, String connectionId) {}
 
-    AgentWithKey activeAgent(String type, String linkedApp) {
+    public AgentWithKey activeAgent(String type, String linkedApp) {
         String owner = fx.user();
         Map<String, Object> body = new LinkedHashMap<>(Api.map("name", Fixtures.unique("agent"), "agent_type", type,
                 "owners", List.of(owner), "risk_level", "low", "default_scopes", List.of("tickets.read"),
@@ -58,13 +58,19 @@ final class OAuthFixtures {
     }
 
     /** A resource server governing one resource with scopes tickets.read/tickets.write/projects.delete. */
-    Target serverWithResource(String agentId, String connectionType, String condition, List<String> scopes) {
+    public Target serverWithResource(String agentId, String connectionType, String condition, List<String> scopes) {
+        return serverWithResource(agentId, connectionType, condition, scopes, List.of("internal"));
+    }
+
+    /** The same, with the resource carrying {@code tags} (the default policy asks approval for "production-write"). */
+    public Target serverWithResource(String agentId, String connectionType, String condition, List<String> scopes,
+                              List<String> tags) {
         Api.Resp s = api.post("/api/v1/authorization-servers", Api.map("name", Fixtures.unique("as")));
         assertEquals(201, s.status(), s.toString());
         String resource = "https://tools.example.com/" + UUID.randomUUID() + "/mcp";
         Api.Resp r = api.post("/api/v1/authorization-servers/" + s.id() + "/resources", Api.map("uri", resource,
                 "name", "tools", "scopes", List.of("tickets.read", "tickets.write", "projects.delete"),
-                "tags", List.of("production-write")));
+                "tags", tags));
         assertEquals(201, r.status(), r.toString());
         String connection = null;
         if (agentId != null) {
@@ -77,7 +83,7 @@ final class OAuthFixtures {
         return new Target(s.id(), s.body().path("issuer").asText(), resource, connection);
     }
 
-    static String sign(ECKey key, JOSEObjectType typ, JWTClaimsSet claims) {
+    public static String sign(ECKey key, JOSEObjectType typ, JWTClaimsSet claims) {
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).type(typ).keyID(key.getKeyID()).build(), claims);
             jwt.sign(new ECDSASigner(key));
@@ -88,30 +94,30 @@ final class OAuthFixtures {
     }
 
     /** A fresh, valid client assertion of {@code agent} for the audience {@code aud}. */
-    static String assertion(AgentWithKey agent, String aud) {
+    public static String assertion(AgentWithKey agent, String aud) {
         return sign(agent.key(), null, assertionClaims(agent.id(), aud).build());
     }
 
-    static JWTClaimsSet.Builder assertionClaims(String clientId, String aud) {
+    public static JWTClaimsSet.Builder assertionClaims(String clientId, String aud) {
         Instant now = Instant.now();
         return new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(aud)
                 .jwtID(UUID.randomUUID().toString()).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(60)));
     }
 
-    static String form(Map<String, String> params) {
+    public static String form(Map<String, String> params) {
         return params.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
     }
 
-    Api.Resp post(String path, String form) {
+    public Api.Resp post(String path, String form) {
         return server.anonymous().send("POST", path, form, Map.of("Content-Type", "application/x-www-form-urlencoded"));
     }
 
-    Api.Resp post(String path, Map<String, String> params) {
+    public Api.Resp post(String path, Map<String, String> params) {
         return post(path, form(params));
     }
 
-    Api.Resp clientCredentials(AgentWithKey agent, Target t, String scope) {
+    public Api.Resp clientCredentials(AgentWithKey agent, Target t, String scope) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("grant_type", "client_credentials");
         p.put("resource", t.resource());

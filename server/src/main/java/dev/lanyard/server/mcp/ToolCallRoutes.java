@@ -1,0 +1,122 @@
+package dev.lanyard.server.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.audit.AuditRecord;
+import dev.lanyard.server.http.ApiException;
+import dev.lanyard.server.http.ApiRouter;
+import dev.lanyard.server.http.Caller;
+import dev.lanyard.server.http.ErrorCode;
+import dev.lanyard.server.http.Json;
+import dev.lanyard.server.http.Responses;
+import dev.lanyard.server.policy.Redaction;
+import dev.lanyard.server.store.Database;
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * {@code POST /api/v1/mcp/tool-calls}: MCP adapters deliver their tool-call records, in batches, into the audit trail
+ * (type {@code mcp.tool_call}, target the agent). Each record carries an id chosen by the adapter; a record already
+ * received is acknowledged as a duplicate and not stored again, so an adapter may resend its spool after an outage
+ * without doubling anything. The whole batch is stored or nothing is.
+ */
+public final class ToolCallRoutes {
+    static final int MAX_RECORDS = 500;
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
+    private static final Set<String> OUTCOMES = Set.of("ok", "tool_error", "jsonrpc_error", "http_error", "denied");
+
+    private final Database db;
+    private final AuditLog audit;
+
+    public ToolCallRoutes(Database db, AuditLog audit) {
+        this.db = db;
+        this.audit = audit;
+    }
+
+    public void mount(ApiRouter api) {
+        api.post("/mcp/tool-calls").handler(this::ingest);
+    }
+
+    private void ingest(RoutingContext ctx) {
+        JsonNode body = Json.read(ctx.body().buffer(), JsonNode.class);
+        Map<String, ObjectNode> records = validate(body);
+        Caller caller = Caller.of(ctx);
+        String[] ids = records.keySet().toArray(new String[0]);
+        Future<int[]> stored = db.inTransaction(tx -> tx.preparedQuery("INSERT INTO mcp_tool_call_ids (id) "
+                        + "SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id")
+                .execute(Tuple.of((Object) ids))
+                .compose(rows -> {
+                    Set<String> fresh = new HashSet<>();
+                    rows.forEach(r -> fresh.add(r.getString("id")));
+                    List<AuditRecord> events = new ArrayList<>();
+                    for (Map.Entry<String, ObjectNode> e : records.entrySet()) {
+                        if (fresh.contains(e.getKey())) {
+                            events.add(event(caller, e.getValue()));
+                        }
+                    }
+                    return audit.appendAll(tx, events).map(v -> new int[] {events.size(), ids.length - events.size()});
+                }));
+        Responses.reply(ctx, stored.compose(n -> Responses.ok(ctx, Map.of("accepted", n[0], "duplicates", n[1]))));
+    }
+
+    /** Records by id, in the order sent; every refusal names the record by its index. */
+    private static Map<String, ObjectNode> validate(JsonNode body) {
+        if (!body.isObject() || !body.path("records").isArray()) {
+            throw ApiException.invalid("The body must be {\"records\": [ … ]}");
+        }
+        JsonNode list = body.get("records");
+        if (list.isEmpty() || list.size() > MAX_RECORDS) {
+            throw ApiException.invalid("'records' must hold 1 to " + MAX_RECORDS + " records");
+        }
+        Map<String, ObjectNode> out = new LinkedHashMap<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode r = list.get(i);
+            String where = "records[" + i + "]";
+            if (!r.isObject()) {
+                throw ApiException.invalid(where + " must be an object");
+            }
+            String id = r.path("id").asText(null);
+            if (!r.path("id").isTextual() || !ID.matcher(id).matches()) {
+                throw ApiException.invalid(where + ".id must be 1-100 characters of letters, digits and _ . : -");
+            }
+            if (out.containsKey(id)) {
+                throw new ApiException(ErrorCode.VALIDATION, where + ".id repeats an earlier record of this batch");
+            }
+            for (String field : List.of("time", "method")) {
+                if (!r.path(field).isTextual()) {
+                    throw ApiException.invalid(where + "." + field + " is required (a string)");
+                }
+            }
+            if (!r.path("decision").isObject() || !r.path("decision").path("allow").isBoolean()) {
+                throw ApiException.invalid(where + ".decision.allow is required (a boolean)");
+            }
+            String outcome = r.path("outcome").path("class").asText("");
+            if (!OUTCOMES.contains(outcome)) {
+                throw ApiException.invalid(where + ".outcome.class must be one of " + OUTCOMES);
+            }
+            if (r.has("arguments")) {
+                throw ApiException.invalid(where + " must not carry tool arguments; send arguments_sha256");
+            }
+            out.put(id, (ObjectNode) Redaction.redact(r));
+        }
+        return out;
+    }
+
+    private static AuditRecord event(Caller caller, ObjectNode r) {
+        boolean allowed = r.path("decision").path("allow").booleanValue();
+        String outcome = !allowed ? AuditRecord.DENY
+                : "ok".equals(r.path("outcome").path("class").asText()) ? AuditRecord.SUCCESS : AuditRecord.FAILURE;
+        String agent = r.path("agent_id").isTextual() ? r.get("agent_id").textValue() : null;
+        // the event's request id is the delivery's; the call's own time and traceparent stay in the details
+        return new AuditRecord("mcp.tool_call", caller.actor(), agent, outcome, caller.requestId(), caller.clientIp(), r);
+    }
+}

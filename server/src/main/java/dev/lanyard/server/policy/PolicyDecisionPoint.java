@@ -1,0 +1,176 @@
+package dev.lanyard.server.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanyard.policies.engine.PolicyEngine;
+import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.audit.AuditRecord;
+import dev.lanyard.server.http.Ids;
+import dev.lanyard.server.http.Json;
+import dev.lanyard.server.store.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves decisions from the active policy revision and replaces it atomically on reload. A revision that does not
+ * compile or fails its own tests is rejected (audited, previous revision kept). Evaluations run on an executor sized
+ * to the cores, never on an event loop: each takes tens of microseconds of pure CPU on an instance of the pool.
+ */
+public final class PolicyDecisionPoint {
+    public static final String TOKEN_DECISION = "lanyard/token/decision";
+    public static final String MCP_DECISION = "lanyard/mcp/decision";
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyDecisionPoint.class);
+
+    private final Vertx vertx;
+    private final Database db;
+    private final AuditLog audit;
+    private final PolicyLoader loader;
+    private final WorkerExecutor evaluators;
+    private final WorkerExecutor compiler;
+    private final AtomicReference<Active> active = new AtomicReference<>();
+    private final AtomicReference<Rejection> lastRejection = new AtomicReference<>();
+
+    private record Active(PolicyEngine engine, PolicyRevision revision, JsonNode data) {}
+
+    /** The last revision that was refused, shown by {@code GET /api/v1/policies} until a later one is accepted. */
+    public record Rejection(Instant at, String error, String location) {}
+
+    /** One decision: {@code result} is null when the document is undefined. */
+    public record Evaluation(String decisionId, String path, JsonNode result, String revision, long micros) {}
+
+    public PolicyDecisionPoint(Vertx vertx, Database db, AuditLog audit, PolicyLoader loader) {
+        this.vertx = vertx;
+        this.db = db;
+        this.audit = audit;
+        this.loader = loader;
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.evaluators = vertx.createSharedWorkerExecutor("lanyard-policy-eval", cores);
+        this.compiler = vertx.createSharedWorkerExecutor("lanyard-policy-compile", 1);
+    }
+
+    /** Loads the first revision; the server does not start without one. */
+    public Future<PolicyRevision> start() {
+        return compiler.executeBlocking(() -> {
+            LoadedPolicy loaded = loader.load();
+            active.set(new Active(new PolicyEngine(loaded.bundle()), loaded.revision(),
+                    Json.tree(loaded.bundle().dataJson())));
+            return loaded.revision();
+        }, true).recover(e -> Future.failedFuture(e instanceof PolicyRejected r
+                ? new IllegalStateException("the policy set " + loader.source() + " was rejected: " + r.getMessage(), r)
+                : e));
+    }
+
+    public PolicyRevision revision() {
+        return active.get().revision();
+    }
+
+    public Rejection lastRejection() {
+        return lastRejection.get();
+    }
+
+    public String source() {
+        return loader.source();
+    }
+
+    /**
+     * Recompiles and tests the policy set, and swaps it in if both succeed and it differs from the active one.
+     * Completes with the revision served afterwards; a rejection is audited and completes the future normally.
+     */
+    public Future<PolicyRevision> reload() {
+        return compiler.<Object>executeBlocking(() -> {
+            try {
+                LoadedPolicy loaded = loader.load();
+                Active current = active.get();
+                if (current != null && current.revision().revision().equals(loaded.revision().revision())) {
+                    return current.revision();
+                }
+                return new Active(new PolicyEngine(loaded.bundle()), loaded.revision(),
+                        Json.tree(loaded.bundle().dataJson()));
+            } catch (PolicyRejected e) {
+                return e;
+            }
+        }, true).compose(outcome -> {
+            if (outcome instanceof PolicyRejected e) {
+                lastRejection.set(new Rejection(Instant.now(), e.getMessage(), e.location()));
+                LOG.atWarn().addKeyValue("location", e.location()).log("policy set rejected, previous revision kept: {}",
+                        e.getMessage());
+                var details = AuditRecord.fields().put("source", loader.source()).put("error", e.getMessage())
+                        .put("location", e.location()).put("kept_revision", revision().revision());
+                return appendSystem("policy.rejected", revision().revision(), AuditRecord.FAILURE, details)
+                        .map(v -> revision());
+            }
+            if (outcome instanceof PolicyRevision unchanged) {
+                // the directory is back to what is being served: an earlier refusal no longer describes it
+                lastRejection.set(null);
+                return Future.succeededFuture(unchanged);
+            }
+            Active next = (Active) outcome;
+            Active previous = active.getAndSet(next);
+            lastRejection.set(null);
+            LOG.info("policy revision {} active ({} files)", next.revision().revision(), next.revision().files().size());
+            var details = AuditRecord.fields().put("source", loader.source())
+                    .put("previous_revision", previous == null ? null : previous.revision().revision())
+                    .put("files", next.revision().files().size())
+                    .put("tests_passed", next.revision().tests().passed());
+            return appendSystem("policy.activated", next.revision().revision(), AuditRecord.SUCCESS, details)
+                    .map(v -> next.revision());
+        });
+    }
+
+    private Future<Void> appendSystem(String type, String target, String outcome,
+                                      com.fasterxml.jackson.databind.node.ObjectNode details) {
+        if (!db.attached()) {
+            return Future.succeededFuture();
+        }
+        return audit.appendAlone(db.pool(), new AuditRecord(type, "system:policy-watcher", target, outcome, null, null,
+                details)).<Void>mapEmpty().recover(e -> {
+                    LOG.error("could not audit {}", type, e);
+                    return Future.succeededFuture();
+                });
+    }
+
+    /**
+     * Evaluates {@code path} ("lanyard/mcp/decision") with {@code inputJson} (null: no input). Paths that are not
+     * rules of the policy set answer from its data ({@code data.json}), else undefined — as OPA does.
+     */
+    public Future<Evaluation> evaluate(String path, String inputJson) {
+        Active a = active.get();
+        String decisionId = Ids.next("dec");
+        Map<String, Integer> entrypoints = a.engine().entrypoints();
+        if (!entrypoints.containsKey(path)) {
+            return Future.succeededFuture(new Evaluation(decisionId, path, dataAt(a.data(), path),
+                    a.revision().revision(), 0));
+        }
+        return evaluators.executeBlocking(() -> {
+            long start = System.nanoTime();
+            String resultSet = a.engine().evaluate(path, inputJson);
+            JsonNode rs = Json.MAPPER.readTree(resultSet);
+            JsonNode result = rs.isArray() && !rs.isEmpty() ? rs.get(0).get("result") : null;
+            return new Evaluation(decisionId, path, result, a.revision().revision(),
+                    (System.nanoTime() - start) / 1_000);
+        }, false);
+    }
+
+    private static JsonNode dataAt(JsonNode data, String path) {
+        JsonNode node = data;
+        if (path.isEmpty()) {
+            return node;
+        }
+        for (String part : path.split("/")) {
+            if (node == null || !node.isObject()) {
+                return null;
+            }
+            node = node.get(part);
+        }
+        return node;
+    }
+
+    public Future<Void> close() {
+        return evaluators.close().compose(v -> compiler.close());
+    }
+}

@@ -1,0 +1,51 @@
+package dev.lanyard.server.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * What of a decision's input may be written to the decision log: strings under a credential-like key, and any string
+ * that looks like a JWT wherever it is, are replaced. Objects under such keys are kept and walked (a decision input's
+ * {@code token} is an object of claims — useful and not a credential), so only the secret leaves are lost.
+ */
+public final class Redaction {
+    public static final String REDACTED = "[REDACTED]";
+    private static final Pattern SECRET_KEY = Pattern.compile(
+            "(?i).*(token|secret|password|passwd|assertion|authorization|api[_-]?key|credential|private[_-]?key|cookie).*");
+    private static final Pattern JWT = Pattern.compile("^eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*$");
+
+    private Redaction() {}
+
+    public static JsonNode redact(JsonNode node) {
+        return redact(node, false);
+    }
+
+    private static JsonNode redact(JsonNode node, boolean secretKey) {
+        if (node == null) {
+            return null;
+        }
+        if (node.isTextual()) {
+            return secretKey || JWT.matcher(node.textValue()).matches() ? TextNode.valueOf(REDACTED) : node;
+        }
+        if (node.isObject()) {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                out.set(e.getKey(), redact(e.getValue(), SECRET_KEY.matcher(e.getKey()).matches()));
+            }
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            node.forEach(v -> out.add(redact(v, secretKey)));
+            return out;
+        }
+        return node;
+    }
+}

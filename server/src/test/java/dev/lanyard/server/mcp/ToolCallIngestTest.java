@@ -1,0 +1,116 @@
+package dev.lanyard.server.mcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lanyard.server.Api;
+import dev.lanyard.server.TestServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** MCP adapters' tool-call records: stored once each, in order, in the audit trail; bad batches change nothing. */
+class ToolCallIngestTest {
+    private final TestServer server = TestServer.shared();
+    private final Api admin = server.admin();
+
+    static Map<String, Object> record(String id, String agent, boolean allow) {
+        return Api.map("id", id, "time", "2026-11-23T10:00:00Z", "resource", "https://tools.example/mcp",
+                "method", "tools/call", "tool", "create_ticket", "jsonrpc_id", "7",
+                "arguments_sha256", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                "token", Api.map("jti", "atj_1", "iss", "https://as", "sub", agent, "client_id", agent,
+                        "scope", "tickets:write", "aud", "https://tools.example/mcp", "act", null),
+                "agent_id", agent,
+                "decision", Api.map("allow", allow, "reasons", List.of(), "decision_id", "dec_1",
+                        "policy_revision", "abc"),
+                "outcome", Api.map("class", allow ? "ok" : "denied", "code", null, "http_status", 200),
+                "denial", allow ? null : "tool_error", "latency_ms", 3, "traceparent", null,
+                "protocol_version", "2025-11-25", "client_info", Api.map("name", "agent-x", "version", "1"),
+                "session_id", null);
+    }
+
+    private Api adapter() {
+        Api.Resp t = admin.post("/api/v1/admin-tokens", Map.of("name", "adapter", "role", "adapter"));
+        assertEquals(201, t.status(), t.toString());
+        return admin.withToken(t.body().path("token").asText());
+    }
+
+    @Test
+    void recordsAreStoredOnceEvenWhenResent() {
+        Api adapter = adapter();
+        String agent = "agt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        List<Object> batch = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            batch.add(record(UUID.randomUUID().toString(), agent, i != 1));
+        }
+        Api.Resp first = adapter.post("/api/v1/mcp/tool-calls", Map.of("records", batch));
+        assertEquals(200, first.status(), first.toString());
+        assertEquals(3, first.body().path("accepted").asInt());
+        List<Object> resend = new ArrayList<>(batch);
+        resend.add(record(UUID.randomUUID().toString(), agent, true));
+        Api.Resp second = adapter.post("/api/v1/mcp/tool-calls", Map.of("records", resend));
+        assertEquals(200, second.status(), second.toString());
+        assertEquals(1, second.body().path("accepted").asInt());
+        assertEquals(3, second.body().path("duplicates").asInt());
+
+        JsonNode events = admin.get("/api/v1/audit/events?type=mcp.tool_call&target=" + agent).body();
+        assertEquals(4, events.size(), events.toString());
+        assertEquals("SUCCESS", events.get(0).path("outcome").asText());
+        assertEquals("DENY", events.get(1).path("outcome").asText());
+        assertEquals("create_ticket", events.get(0).path("details").path("tool").asText());
+        assertTrue(admin.get("/api/v1/audit/verify").body().path("valid").asBoolean());
+    }
+
+    @Test
+    void badBatchesAreRefusedWholeAndChangeNothing() {
+        Api adapter = adapter();
+        long before = server.count("audit_events", "type = 'mcp.tool_call'");
+        String agent = "agt_bad";
+        Map<String, Object> withArgs = new java.util.LinkedHashMap<>(record(UUID.randomUUID().toString(), agent, true));
+        withArgs.put("arguments", Map.of("title", "secret stuff"));
+        Map<String, Object> noDecision = new java.util.LinkedHashMap<>(record(UUID.randomUUID().toString(), agent, true));
+        noDecision.remove("decision");
+        String dup = UUID.randomUUID().toString();
+        List<Object> bad = List.of(
+                Map.of(),
+                Map.of("records", List.of()),
+                Map.of("records", List.of("x")),
+                Map.of("records", List.of(record("has spaces", agent, true))),
+                Map.of("records", List.of(record(UUID.randomUUID().toString(), agent, true), withArgs)),
+                Map.of("records", List.of(noDecision)),
+                Map.of("records", List.of(record(dup, agent, true), record(dup, agent, true))));
+        for (Object body : bad) {
+            Api.Resp r = adapter.post("/api/v1/mcp/tool-calls", body);
+            assertEquals(400, r.status(), body + " -> " + r);
+            assertFalse(r.body().path("errorSummary").asText().isEmpty());
+        }
+        List<Object> tooMany = new ArrayList<>();
+        for (int i = 0; i < ToolCallRoutes.MAX_RECORDS + 1; i++) {
+            tooMany.add(record("r" + i + "-" + UUID.randomUUID(), agent, true));
+        }
+        assertEquals(400, adapter.post("/api/v1/mcp/tool-calls", Map.of("records", tooMany)).status());
+        assertEquals(before, server.count("audit_events", "type = 'mcp.tool_call'"));
+        assertEquals(401, server.anonymous().post("/api/v1/mcp/tool-calls", Map.of("records", List.of())).status());
+        String auditor = admin.post("/api/v1/admin-tokens", Map.of("name", "aud", "role", "auditor")).body()
+                .path("token").asText();
+        assertEquals(403, admin.withToken(auditor).post("/api/v1/mcp/tool-calls",
+                Map.of("records", List.of(record(UUID.randomUUID().toString(), agent, true)))).status());
+    }
+
+    @Test
+    void anAdapterTokenReadsTheRevocationFeedButNothingElse() throws Exception {
+        Api.Resp t = admin.post("/api/v1/admin-tokens", Map.of("name", "adapter", "role", "adapter"));
+        String token = t.body().path("token").asText();
+        try (var feed = new dev.lanyard.server.SseClient(server.baseUrl() + "/api/v1/revocations/stream", token, Map.of())) {
+            assertEquals(200, feed.status());
+        }
+        Api adapter = admin.withToken(token);
+        assertEquals(403, adapter.get("/api/v1/ai-agents").status());
+        assertEquals(403, adapter.get("/api/v1/audit/stream").status());
+        assertEquals(403, adapter.post("/api/v1/admin-tokens", Map.of("name", "x", "role", "admin")).status());
+    }
+}
