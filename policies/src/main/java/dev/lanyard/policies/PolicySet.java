@@ -94,6 +94,15 @@ public record PolicySet(String origin, Bundle bundle, String hash, List<PolicyFi
      * policy files ({@link PolicyFiles#isPolicyFile}) are ignored.
      */
     public static PolicySet fromFiles(String origin, Map<String, byte[]> files, List<String> entrypoints) {
+        return fromFiles(origin, files, entrypoints, bundle -> { });
+    }
+
+    /**
+     * As {@link #fromFiles(String, Map, List)}; {@code compiled} receives the bundle as soon as it is compiled, before
+     * the tests run, so a caller can prepare to serve it (build evaluation instances) while they do.
+     */
+    public static PolicySet fromFiles(String origin, Map<String, byte[]> files, List<String> entrypoints,
+                                      java.util.function.Consumer<Bundle> compiled) {
         if (entrypoints.isEmpty()) {
             throw new IllegalArgumentException("at least one entrypoint is required");
         }
@@ -111,6 +120,7 @@ public record PolicySet(String origin, Bundle bundle, String hash, List<PolicyFi
         List<Source> modules = PolicyFiles.sources(policyFiles, false);
         Bundle bundle = RegoCompiler.compile(modules, entrypoints, data, hash);
         checkEntrypoints(modules, entrypoints);
+        compiled.accept(bundle);
         RegoTestReport tests = RegoTestRunner.run(PolicyFiles.sources(policyFiles, true), data);
         return new PolicySet(origin, bundle, hash, listed, tests);
     }

@@ -57,7 +57,7 @@ public final class PolicyDecisionPoint {
     public Future<PolicyRevision> start() {
         return compiler.executeBlocking(() -> {
             LoadedPolicy loaded = loader.load();
-            active.set(new Active(new PolicyEngine(loaded.bundle()), loaded.revision(),
+            active.set(new Active(loaded.engine(), loaded.revision(),
                     Json.tree(loaded.bundle().dataJson())));
             return loaded.revision();
         }, true).recover(e -> Future.failedFuture(e instanceof PolicyRejected r
@@ -82,15 +82,15 @@ public final class PolicyDecisionPoint {
      * Completes with the revision served afterwards; a rejection is audited and completes the future normally.
      */
     public Future<PolicyRevision> reload() {
+        long started = System.nanoTime();
         return compiler.<Object>executeBlocking(() -> {
             try {
-                LoadedPolicy loaded = loader.load();
                 Active current = active.get();
-                if (current != null && current.revision().revision().equals(loaded.revision().revision())) {
+                LoadedPolicy loaded = loader.load(current == null ? null : current.revision().revision());
+                if (loaded == null) {
                     return current.revision();
                 }
-                return new Active(new PolicyEngine(loaded.bundle()), loaded.revision(),
-                        Json.tree(loaded.bundle().dataJson()));
+                return new Active(loaded.engine(), loaded.revision(), Json.tree(loaded.bundle().dataJson()));
             } catch (PolicyRejected e) {
                 return e;
             }
@@ -112,7 +112,8 @@ public final class PolicyDecisionPoint {
             Active next = (Active) outcome;
             Active previous = active.getAndSet(next);
             lastRejection.set(null);
-            LOG.info("policy revision {} active ({} files)", next.revision().revision(), next.revision().files().size());
+            LOG.info("policy revision {} active ({} files, compiled, tested and instantiated in {} ms)",
+                    next.revision().revision(), next.revision().files().size(), (System.nanoTime() - started) / 1_000_000);
             var details = AuditRecord.fields().put("source", loader.source())
                     .put("previous_revision", previous == null ? null : previous.revision().revision())
                     .put("files", next.revision().files().size())

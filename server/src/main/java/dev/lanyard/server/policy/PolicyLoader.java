@@ -17,7 +17,10 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import dev.lanyard.policies.engine.PolicyEngine;
 
 /**
  * Reads, compiles and tests the policy set: the directory of {@code LANYARD_POLICY_DIR}, or the default set bundled
@@ -36,10 +39,21 @@ public final class PolicyLoader {
     }
 
     public LoadedPolicy load() throws PolicyRejected {
+        return load(null);
+    }
+
+    /** As {@link #load()}, or null without compiling anything when the files still hash to {@code unlessRevision}. */
+    public LoadedPolicy load(String unlessRevision) throws PolicyRejected {
         PolicySet set;
+        // the evaluation instances (a few hundred ms to build) are built while the set's own tests run
+        AtomicReference<CompletableFuture<PolicyEngine>> engine = new AtomicReference<>();
         try {
             Map<String, byte[]> files = dir.isPresent() ? PolicyFiles.read(dir.get()) : PolicySet.bundledFiles();
-            set = PolicySet.fromFiles(source(), files, new ArrayList<>(entrypoints(files)));
+            if (unlessRevision != null && unlessRevision.equals(PolicySet.hash(policyFiles(files)))) {
+                return null;
+            }
+            set = PolicySet.fromFiles(source(), files, new ArrayList<>(entrypoints(files)),
+                    bundle -> engine.set(CompletableFuture.supplyAsync(() -> new PolicyEngine(bundle))));
         } catch (RegoCompileException e) {
             CompileError first = e.errors().isEmpty() ? null : e.errors().get(0);
             throw new PolicyRejected("does not compile: " + e.errors().stream().limit(5).map(CompileError::toString)
@@ -56,9 +70,25 @@ public final class PolicyLoader {
             throw new PolicyRejected("its tests fail: " + failed, tests.failures().get(0).location());
         }
         int total = tests.results().size();
-        return new LoadedPolicy(set.bundle(), new PolicyRevision(set.hash(), Instant.now(), source(),
+        PolicyEngine ready;
+        try {
+            ready = engine.get().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new PolicyRejected("could not be instantiated: " + e.getCause().getMessage(), null);
+        }
+        return new LoadedPolicy(set.bundle(), ready, new PolicyRevision(set.hash(), Instant.now(), source(),
                 set.files().stream().map(f -> new PolicyRevision.File(f.path(), f.size(), f.sha256())).toList(),
                 set.entrypoints(), new PolicyRevision.Tests(total, total)));
+    }
+
+    private static Map<String, byte[]> policyFiles(Map<String, byte[]> files) {
+        Map<String, byte[]> out = new java.util.TreeMap<>();
+        files.forEach((path, bytes) -> {
+            if (PolicyFiles.isPolicyFile(path)) {
+                out.put(path, bytes);
+            }
+        });
+        return out;
     }
 
     /** The two decisions first, then every other rule that is not a function or a test. */

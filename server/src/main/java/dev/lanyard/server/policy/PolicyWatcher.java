@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PolicyWatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyWatcher.class);
-    static final long QUIET_MILLIS = 100;
+    static final long QUIET_MILLIS = 50;
 
     private final Path dir;
     private final Runnable onChange;
