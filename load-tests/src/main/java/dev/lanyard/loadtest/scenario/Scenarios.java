@@ -16,6 +16,7 @@ public final class Scenarios {
         KNOWN.put(AgentGetScenario.NAME, AgentGetScenario::new);
         KNOWN.put(ClientCredentialsScenario.NAME, ClientCredentialsScenario::new);
         KNOWN.put(IdJagExchangeScenario.NAME, IdJagExchangeScenario::new);
+        KNOWN.put(PdpMcpDecisionScenario.NAME, PdpMcpDecisionScenario::new);
     }
 
     private Scenarios() {

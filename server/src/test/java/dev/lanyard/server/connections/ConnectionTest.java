@@ -66,7 +66,7 @@ class ConnectionTest {
         long before = server.count("connections");
         record Case(String resource, String condition, List<String> scopes, String says) {}
         for (Case c : List.of(
-                new Case(res, "ALL_SCOPES", List.of("*"), "exactly [\"*\"]"),
+                new Case(res, "ALL_SCOPES", List.of(), "exactly [\"*\"]"),
                 new Case(res, "ALL_SCOPES", List.of("a"), "exactly [\"*\"]"),
                 new Case(res, "ALL_SCOPES", List.of("*", "a"), "exactly [\"*\"]"),
                 new Case(res, "INCLUDE_ONLY", List.of(), "at least one"),
