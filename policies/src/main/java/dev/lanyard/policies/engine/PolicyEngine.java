@@ -60,6 +60,14 @@ public final class PolicyEngine {
         return current.get().evaluate(entrypoint, inputJson);
     }
 
+    /**
+     * As {@link #evaluate}, but only on an instance that is idle right now: never waits for one and never builds one,
+     * so it may be called from a thread that must not block (an event loop). Null when none is free.
+     */
+    public String tryEvaluate(String entrypoint, String inputJson) {
+        return current.get().tryEvaluate(entrypoint, inputJson);
+    }
+
     /** The entrypoint's value as JSON text, empty when undefined. */
     public Optional<String> result(String entrypoint, String inputJson) {
         String set = evaluate(entrypoint, inputJson);
@@ -109,29 +117,48 @@ public final class PolicyEngine {
         }
 
         String evaluate(String entrypoint, String inputJson) {
+            int id = entrypointId(entrypoint);
+            permits.acquireUninterruptibly();
+            try {
+                OpaPolicy p = idle.poll();
+                return run(p == null ? newInstance() : p, id, inputJson);
+            } finally {
+                permits.release();
+            }
+        }
+
+        String tryEvaluate(String entrypoint, String inputJson) {
+            int id = entrypointId(entrypoint);
+            if (!permits.tryAcquire()) {
+                return null;
+            }
+            try {
+                OpaPolicy p = idle.poll();
+                return p == null ? null : run(p, id, inputJson);
+            } finally {
+                permits.release();
+            }
+        }
+
+        private int entrypointId(String entrypoint) {
             Integer id = entrypoints.get(entrypoint);
             if (id == null) {
                 throw new IllegalArgumentException("unknown entrypoint " + entrypoint + "; known: "
                         + entrypoints.keySet());
             }
-            permits.acquireUninterruptibly();
-            try {
-                OpaPolicy p = idle.poll();
-                if (p == null) {
-                    p = newInstance();
-                }
-                p.entrypoint(id);
-                // input must be set before evaluate(): evaluate() would otherwise parse an empty input after
-                // allocating its context and clobber it (opa-java-wasm 1.0.4)
-                p.input(inputJson == null ? "" : inputJson);
-                String out = p.evaluate();
-                // only instances that finished cleanly go back: an abort (conflict error) can leave the C stack
-                // pointer and heap of the instance inconsistent, so it is dropped and replaced on demand
-                idle.push(p);
-                return out;
-            } finally {
-                permits.release();
-            }
+            return id;
+        }
+
+        private String run(OpaPolicy p, int id, String inputJson) {
+            p.entrypoint(id);
+            // input must be set before evaluate(): evaluate() would otherwise parse an empty input after
+            // allocating its context and clobber it (opa-java-wasm 1.0.4)
+            p.input(inputJson == null ? "" : inputJson);
+            String out = p.evaluate();
+            // only instances that finished cleanly go back: an abort (conflict error) can leave the C stack
+            // pointer and heap of the instance inconsistent, so it is dropped and replaced on demand
+            idle.push(p);
+            return out;
         }
     }
 }

@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  */
 public final class Redaction {
     public static final String REDACTED = "[REDACTED]";
-    private static final Pattern SECRET_KEY = Pattern.compile(
-            "(?i).*(token|secret|password|passwd|assertion|authorization|api[_-]?key|credential|private[_-]?key|cookie).*");
+    private static final String[] SECRET_WORDS = {"token", "secret", "password", "passwd", "assertion",
+        "authorization", "apikey", "api_key", "api-key", "credential", "privatekey", "private_key", "private-key",
+        "cookie"};
     private static final Pattern JWT = Pattern.compile("^eyJ[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*\\.[A-Za-z0-9_-]*$");
 
     private Redaction() {}
@@ -26,18 +27,29 @@ public final class Redaction {
         return redact(node, false);
     }
 
+    static boolean secretKey(String key) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        for (String word : SECRET_WORDS) {
+            if (k.contains(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static JsonNode redact(JsonNode node, boolean secretKey) {
         if (node == null) {
             return null;
         }
         if (node.isTextual()) {
-            return secretKey || JWT.matcher(node.textValue()).matches() ? TextNode.valueOf(REDACTED) : node;
+            String text = node.textValue();
+            return secretKey || text.startsWith("eyJ") && JWT.matcher(text).matches() ? TextNode.valueOf(REDACTED) : node;
         }
         if (node.isObject()) {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                out.set(e.getKey(), redact(e.getValue(), SECRET_KEY.matcher(e.getKey()).matches()));
+                out.set(e.getKey(), redact(e.getValue(), secretKey(e.getKey())));
             }
             return out;
         }
