@@ -3,13 +3,15 @@ package dev.lanyard.loadtest;
 import dev.lanyard.loadtest.cli.RunCommand;
 import dev.lanyard.loadtest.cli.SuiteCommand;
 import dev.lanyard.loadtest.endpoint.NonLoopbackTargetException;
+import dev.lanyard.loadtest.scenarios.KillSwitchLatencyCommand;
+import dev.lanyard.loadtest.scenarios.McpProxyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of {@code lanyard-load.jar}. */
 @Command(name = "lanyard-load", mixinStandardHelpOptions = true, version = "lanyard-load 0.1.0",
         description = "HTTP load generator for Lanyard (loopback targets only).",
-        subcommands = {SuiteCommand.class, RunCommand.class})
+        subcommands = {SuiteCommand.class, RunCommand.class, McpProxyCommand.class, KillSwitchLatencyCommand.class})
 public final class LanyardLoad implements Runnable {
 
     /** Exit code for a refused (non-loopback) target. */

@@ -1,0 +1,286 @@
+package dev.lanyard.mcp.audit;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * A local, append-only queue of audit records (one JSON document per line) with a persisted read position: records are
+ * written here before anything tries to deliver them, and the position moves only past records the server has
+ * acknowledged. So a server outage, or a restart of the adapter, loses nothing and reorders nothing — delivery resumes
+ * at the first unacknowledged record.
+ *
+ * <p>Layout: segment files {@code seg-<n>.jsonl} (a new one once the current exceeds {@code segmentBytes}, fully
+ * acknowledged ones are deleted) and {@code ack} ({@code <segment> <offset>}, replaced atomically). A line torn by a
+ * crash mid-write is cut off at open. Not thread-safe except {@link #pending()}: the emitter's single thread owns it.
+ */
+public final class AuditSpool implements Closeable {
+    /** A place in the spool: a segment number and a byte offset in it. */
+    public record Position(long segment, long offset) implements Comparable<Position> {
+        @Override
+        public int compareTo(Position o) {
+            return segment != o.segment ? Long.compare(segment, o.segment) : Long.compare(offset, o.offset);
+        }
+    }
+
+    /** Up to {@code max} records after the read position, and where the next read would start. */
+    public record Batch(List<byte[]> records, Position end) {
+        public boolean isEmpty() {
+            return records.isEmpty();
+        }
+    }
+
+    private final Path dir;
+    private final long segmentBytes;
+    private final AtomicLong pending = new AtomicLong();
+    private Position ack;
+    private long writeSegment;
+    private FileChannel writer;
+    private long writeOffset;
+
+    private AuditSpool(Path dir, long segmentBytes) {
+        this.dir = dir;
+        this.segmentBytes = segmentBytes;
+    }
+
+    public static AuditSpool open(Path dir) {
+        return open(dir, 16L << 20);
+    }
+
+    public static AuditSpool open(Path dir, long segmentBytes) {
+        AuditSpool s = new AuditSpool(dir, segmentBytes);
+        try {
+            s.recover();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the audit spool in " + dir, e);
+        }
+        return s;
+    }
+
+    private void recover() throws IOException {
+        Files.createDirectories(dir);
+        List<Long> segments = segments();
+        ack = readAck(segments);
+        if (segments.isEmpty()) {
+            writeSegment = Math.max(ack.segment, 1);
+        } else {
+            writeSegment = segments.get(segments.size() - 1);
+            cutTornTail(segment(writeSegment));
+        }
+        openWriter();
+        for (long seg : segments) {
+            if (seg < ack.segment) {
+                Files.deleteIfExists(segment(seg));
+            }
+        }
+        pending.set(countFrom(ack));
+    }
+
+    private List<Long> segments() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("seg-") && n.endsWith(".jsonl"))
+                    .map(n -> Long.parseLong(n.substring(4, n.length() - 6)))
+                    .sorted().toList();
+        }
+    }
+
+    private Path segment(long n) {
+        return dir.resolve(String.format("seg-%012d.jsonl", n));
+    }
+
+    private Position readAck(List<Long> segments) throws IOException {
+        Path f = dir.resolve("ack");
+        long first = segments.isEmpty() ? 1 : segments.get(0);
+        if (!Files.exists(f)) {
+            return new Position(first, 0);
+        }
+        String[] parts = Files.readString(f, StandardCharsets.US_ASCII).trim().split(" ");
+        Position p = new Position(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+        // the acknowledged segment may have been deleted after a later one was started
+        return p.segment < first ? new Position(first, 0) : p;
+    }
+
+    /** A crash can leave half a line at the end; it was never acknowledged to anyone, so it goes. */
+    private static void cutTornTail(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            long keep = size;
+            ByteBuffer one = ByteBuffer.allocate(1);
+            while (keep > 0) {
+                one.clear();
+                ch.read(one, keep - 1);
+                if (one.get(0) == '\n') {
+                    break;
+                }
+                keep--;
+            }
+            if (keep < size) {
+                ch.truncate(keep);
+            }
+        }
+    }
+
+    private void openWriter() throws IOException {
+        if (writer != null) {
+            writer.close();
+        }
+        writer = FileChannel.open(segment(writeSegment), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        writeOffset = writer.size();
+    }
+
+    /** Appends records (each one JSON document without a newline) and forces them to the disk. */
+    public void append(List<byte[]> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        try {
+            if (writeOffset >= segmentBytes) {
+                writeSegment++;
+                openWriter();
+            }
+            int size = 0;
+            for (byte[] r : records) {
+                size += r.length + 1;
+            }
+            ByteBuffer buf = ByteBuffer.allocate(size);
+            for (byte[] r : records) {
+                buf.put(r).put((byte) '\n');
+            }
+            buf.flip();
+            while (buf.hasRemaining()) {
+                writeOffset += writer.write(buf);
+            }
+            writer.force(false);
+            pending.addAndGet(records.size());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the audit spool in " + dir, e);
+        }
+    }
+
+    /** Up to {@code max} unacknowledged records, oldest first. */
+    public Batch read(int max) {
+        List<byte[]> out = new ArrayList<>();
+        Position p = ack;
+        try {
+            while (out.size() < max) {
+                Path file = segment(p.segment);
+                long size = Files.exists(file) ? Files.size(file) : 0;
+                if (p.offset < size) {
+                    p = readLines(file, p, size, max - out.size(), out);
+                } else if (p.segment < writeSegment) {
+                    p = new Position(p.segment + 1, 0);
+                } else {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the audit spool in " + dir, e);
+        }
+        return new Batch(out, p);
+    }
+
+    private static Position readLines(Path file, Position from, long size, int max, List<byte[]> out) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ch.position(from.offset);
+            InputStream in = new BufferedInputStream(Channels.newInputStream(ch), 64 * 1024);
+            long offset = from.offset;
+            ByteArrayOutputStream line = new ByteArrayOutputStream(512);
+            int read = 0;
+            while (read < max && offset < size) {
+                int b = in.read();
+                if (b < 0) {
+                    break;
+                }
+                offset++;
+                if (b == '\n') {
+                    out.add(line.toByteArray());
+                    line.reset();
+                    read++;
+                } else {
+                    line.write(b);
+                }
+            }
+            // offset is always just after a newline here unless the writer is mid-line, which cannot happen: the
+            // spool has one writer and it is the thread calling us
+            return new Position(from.segment, offset - line.size());
+        }
+    }
+
+    /** Everything up to {@code p} was delivered: persist the position and drop segments that are done. */
+    public void ack(Position p, int records) {
+        if (p.compareTo(ack) <= 0) {
+            return;
+        }
+        try {
+            Path tmp = dir.resolve("ack.tmp");
+            Files.writeString(tmp, p.segment + " " + p.offset + "\n", StandardCharsets.US_ASCII);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, dir.resolve("ack"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            for (long seg = ack.segment; seg < p.segment; seg++) {
+                Files.deleteIfExists(segment(seg));
+            }
+            ack = p;
+            pending.addAndGet(-records);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record delivery in the audit spool in " + dir, e);
+        }
+    }
+
+    /** Records written but not yet acknowledged by the server. */
+    public long pending() {
+        return pending.get();
+    }
+
+    /** Counts lines after {@code from} without holding them: after a long outage the spool may be large. */
+    private long countFrom(Position from) throws IOException {
+        long n = 0;
+        for (long seg = from.segment; seg <= writeSegment; seg++) {
+            Path file = segment(seg);
+            if (!Files.exists(file)) {
+                continue;
+            }
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                ch.position(seg == from.segment ? from.offset : 0);
+                ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+                while (ch.read(buf) > 0) {
+                    buf.flip();
+                    while (buf.hasRemaining()) {
+                        if (buf.get() == '\n') {
+                            n++;
+                        }
+                    }
+                    buf.clear();
+                }
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        try {
+            writer.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.lanyard.mcp.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuditSpoolTest {
+    @TempDir
+    Path dir;
+
+    private static List<byte[]> records(int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8)).toList();
+    }
+
+    private static List<String> text(AuditSpool.Batch b) {
+        return b.records().stream().map(r -> new String(r, StandardCharsets.UTF_8)).toList();
+    }
+
+    @Test
+    void recordsComeBackInOrderUntilAcknowledged() {
+        try (AuditSpool s = AuditSpool.open(dir)) {
+            s.append(records(0, 5));
+            assertEquals(5, s.pending());
+            AuditSpool.Batch b = s.read(3);
+            assertEquals(List.of("{\"n\":0}", "{\"n\":1}", "{\"n\":2}"), text(b));
+            // not acknowledged: the same records again
+            assertEquals(text(b), text(s.read(3)));
+            s.ack(b.end(), 3);
+            assertEquals(2, s.pending());
+            assertEquals(List.of("{\"n\":3}", "{\"n\":4}"), text(s.read(10)));
+        }
+    }
+
+    @Test
+    void aRestartResumesAtTheFirstUnacknowledgedRecordAndCutsATornLine() throws Exception {
+        try (AuditSpool s = AuditSpool.open(dir)) {
+            s.append(records(0, 4));
+            s.ack(s.read(2).end(), 2);
+        }
+        // a crash in the middle of writing the next record
+        Path seg;
+        try (var files = Files.list(dir)) {
+            seg = files.filter(p -> p.getFileName().toString().startsWith("seg-")).findFirst().orElseThrow();
+        }
+        Files.write(seg, "{\"n\":99, \"half".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+        try (AuditSpool s = AuditSpool.open(dir)) {
+            assertEquals(2, s.pending());
+            assertEquals(List.of("{\"n\":2}", "{\"n\":3}"), text(s.read(10)));
+            s.append(records(4, 5));
+            assertEquals(List.of("{\"n\":2}", "{\"n\":3}", "{\"n\":4}"), text(s.read(10)));
+        }
+    }
+
+    @Test
+    void segmentsRollOverAndAcknowledgedOnesAreDeleted() throws Exception {
+        try (AuditSpool s = AuditSpool.open(dir, 40)) {
+            for (int i = 0; i < 10; i++) {
+                s.append(records(i, i + 1));
+            }
+            assertTrue(segments() > 1, "rolled over");
+            AuditSpool.Batch all = s.read(100);
+            assertEquals(10, all.records().size());
+            assertEquals("{\"n\":9}", text(all).get(9));
+            s.ack(all.end(), 10);
+            assertEquals(0, s.pending());
+            assertEquals(1, segments(), "only the segment being written remains");
+        }
+        try (AuditSpool s = AuditSpool.open(dir, 40)) {
+            assertEquals(0, s.pending());
+            assertTrue(s.read(10).isEmpty());
+        }
+    }
+
+    private long segments() throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("seg-")).count();
+        }
+    }
+}
