@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,8 @@ public final class McpProxyCommand implements Callable<Integer> {
     static final String DIRECT = "mcp-direct";
     static final String PROXIED = "mcp-proxied";
     static final String PROXIED_LOCAL = "mcp-proxied-local";
+    /** Diagnostic only: in-process decisions and no Lanyard at all (no audit delivery, no kill switch). */
+    static final String PROXIED_DETACHED = "mcp-proxied-detached";
 
     @Option(names = "--server-jar", defaultValue = "server/target/lanyard-server.jar", description = "Default: ${DEFAULT-VALUE}")
     Path serverJar;
@@ -72,7 +75,8 @@ public final class McpProxyCommand implements Callable<Integer> {
     int warmupSeconds;
 
     @Option(names = "--scenarios", split = ",", defaultValue = DIRECT + "," + PROXIED + "," + PROXIED_LOCAL,
-            description = "Which of mcp-direct, mcp-proxied, mcp-proxied-local; mcp-direct is always measured first. Default: ${DEFAULT-VALUE}")
+            description = "Which of mcp-direct, mcp-proxied, mcp-proxied-local, mcp-proxied-detached (diagnostic: no audit, "
+                    + "no kill switch); mcp-direct is always measured first. Default: ${DEFAULT-VALUE}")
     List<String> scenarios;
 
     @Override
@@ -80,77 +84,104 @@ public final class McpProxyCommand implements Callable<Integer> {
         JavaRuntime childJava = JavaRuntime.probe(java);
         System.out.printf("children on Java %s; generator Java %s, 1 event loop; %s%n", childJava.label(),
                 JavaRuntime.current().version(), MachineInfo.detect());
-        boolean clean = true;
         Vertx vertx = LoadGenerator.newVertx(1);
+        Duration warmup = Duration.ofSeconds(warmupSeconds);
+        Duration duration = Duration.ofSeconds(durationSeconds);
+        Map<String, Pass> passes = new LinkedHashMap<>();
+        passes.put("latency", new Pass(LoadSpec.closed(1, warmup, duration)));
+        passes.put("throughput", new Pass(LoadSpec.closed(throughputClients, warmup, duration)));
         try (McpStack stack = McpStack.start(java, serverJar, mcpJar, out, Duration.ofSeconds(180))) {
-            Map<String, RequestPlan> plans = new LinkedHashMap<>();
-            Map<String, LoopbackTarget> targets = new LinkedHashMap<>();
-            plans.put(DIRECT, McpToolCall.plan("/mcp-stateless", null));
-            targets.put(DIRECT, stack.upstream.target());
-            for (String name : List.of(PROXIED, PROXIED_LOCAL)) {
+            List<String> proxied = new ArrayList<>();
+            for (String name : List.of(PROXIED, PROXIED_LOCAL, PROXIED_DETACHED)) {
                 if (scenarios.contains(name)) {
-                    targets.put(name, stack.proxy(name, name.equals(PROXIED_LOCAL) ? "default" : null, "30s").target());
+                    stack.registerProxy(name);
+                    proxied.add(name);
                 }
             }
-            List<String> resources = new ArrayList<>();
-            targets.keySet().stream().filter(n -> !n.equals(DIRECT)).forEach(n -> resources.add(stack.resourceId(n)));
-            LanyardFixtures.Agent agent = stack.fixtures.agent(resources);
-            for (String name : targets.keySet()) {
-                if (!name.equals(DIRECT)) {
-                    plans.put(name, McpToolCall.plan("/mcp", stack.fixtures.token(agent, stack.resourceUri(name), "tickets:read")));
-                }
-            }
-            for (Map.Entry<String, LoopbackTarget> t : targets.entrySet()) {
-                probe(t.getValue(), plans.get(t.getKey()));
-            }
+            LanyardFixtures.Agent agent = stack.fixtures.agent(proxied.stream().map(stack::resourceId).toList());
             LoadGenerator generator = new LoadGenerator(vertx);
-            Duration warmup = Duration.ofSeconds(warmupSeconds);
-            Duration duration = Duration.ofSeconds(durationSeconds);
-            clean &= pass("latency", LoadSpec.closed(1, warmup, duration), plans, targets, stack, generator, childJava);
-            clean &= pass("throughput", LoadSpec.closed(throughputClients, warmup, duration), plans, targets, stack, generator, childJava);
+            measure(DIRECT, stack.upstream.target(), McpToolCall.plan("/mcp-stateless", null), passes, stack, generator);
+            for (String name : proxied) {
+                // one proxy at a time: only the one measured runs (and follows the kill-switch feed)
+                LoopbackTarget target = stack.startProxy(name, name.equals(PROXIED) ? null : "default", "30s",
+                        !name.equals(PROXIED_DETACHED)).target();
+                RequestPlan plan = McpToolCall.plan("/mcp", stack.fixtures.token(agent, stack.resourceUri(name), "tickets:read"));
+                measure(name, target, plan, passes, stack, generator);
+                stack.stopProxy(name);
+            }
+            boolean clean = true;
+            for (Map.Entry<String, Pass> p : passes.entrySet()) {
+                clean &= p.getValue().report(p.getKey(), childJava, stack.upstream.baseUrl());
+            }
+            return clean ? 0 : 1;
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get();
         }
-        return clean ? 0 : 1;
     }
 
-    /** Every scenario under one load, the direct baseline first; writes {@code <out>/<pass>/results.json}. */
-    private boolean pass(String passName, LoadSpec spec, Map<String, RequestPlan> plans, Map<String, LoopbackTarget> targets,
-                         McpStack stack, LoadGenerator generator, JavaRuntime childJava) throws Exception {
-        System.out.printf("%n== %s pass: closed loop, %d client(s), warm-up %d s, measured %d s%n", passName, spec.concurrency(),
-                spec.warmup().toSeconds(), spec.duration().toSeconds());
-        List<LoadResult> results = new ArrayList<>();
-        Map<String, CpuShare> cpu = new LinkedHashMap<>();
-        Map<String, String> failures = new LinkedHashMap<>();
-        for (Map.Entry<String, RequestPlan> e : plans.entrySet()) {
-            String name = e.getKey();
+    /** One load (1 client, or many) over every scenario. */
+    private final class Pass {
+        final LoadSpec spec;
+        final List<LoadResult> results = new ArrayList<>();
+        final Map<String, CpuShare> cpu = new LinkedHashMap<>();
+        final Map<String, String> failures = new LinkedHashMap<>();
+
+        Pass(LoadSpec spec) {
+            this.spec = spec;
+        }
+
+        /** Writes {@code <out>/<pass>/results.json} and the report, prints the table and the targets. */
+        boolean report(String passName, JavaRuntime childJava, String upstream) throws Exception {
+            RunReport report = new RunReport(Instant.now(), MachineInfo.detect(), JavaRuntime.current(), 1,
+                    new ServerInfo(mcpJar.toString(), childJava, upstream, -1, -1), spec, DIRECT, results, failures, cpu);
+            Path dir = out.resolve(passName);
+            JsonReport.write(report, dir.resolve("results.json"));
+            HtmlReport.write(report, dir.resolve("report.html"));
+            System.out.printf("%n== %s: closed loop, %d client(s), warm-up %d s, measured %d s%n", passName, spec.concurrency(),
+                    spec.warmup().toSeconds(), spec.duration().toSeconds());
+            System.out.print(ConsoleTable.render(report));
+            summarize(report, passName);
+            return failures.isEmpty() && results.stream().allMatch(r -> r.ok() > 0 && r.nonSuccess() == 0 && r.failures() == 0);
+        }
+    }
+
+    /** Probes the plan once, then runs it under each pass's load. */
+    private void measure(String name, LoopbackTarget target, RequestPlan plan, Map<String, Pass> passes, McpStack stack,
+                         LoadGenerator generator) {
+        try {
+            probe(target, plan);
+        } catch (Exception e) {
+            passes.values().forEach(p -> p.failures.put(name, String.valueOf(e.getMessage())));
+            System.err.printf("%s: not measured: %s%n", name, e.getMessage());
+            return;
+        }
+        for (Map.Entry<String, Pass> entry : passes.entrySet()) {
+            Pass pass = entry.getValue();
             try {
                 long wall = System.nanoTime();
                 Duration gen0 = ProcessCpu.self();
                 Duration srv0 = servingCpu(stack);
                 Duration all0 = ProcessCpu.machineBusy();
-                LoadResult r = generator.run(name, targets.get(name), e.getValue(), spec).toCompletionStage().toCompletableFuture()
-                        .get(spec.warmup().toSeconds() + spec.duration().toSeconds() + 60L, TimeUnit.SECONDS);
+                Map<String, Duration> each0 = stack.cpuByProcess();
+                LoadResult r = generator.run(name, target, plan, pass.spec).toCompletionStage().toCompletableFuture()
+                        .get(pass.spec.warmup().toSeconds() + pass.spec.duration().toSeconds() + 60L, TimeUnit.SECONDS);
+                double seconds = (System.nanoTime() - wall) / 1e9;
+                StringBuilder each = new StringBuilder();
+                stack.cpuByProcess().forEach((proc, used) -> each.append(String.format(Locale.ROOT, " %s %.2f",
+                        proc, used.minus(each0.getOrDefault(proc, Duration.ZERO)).toNanos() / 1e9 / seconds)));
                 CpuShare share = CpuShare.of(ProcessCpu.self().minus(gen0), servingCpu(stack).minus(srv0),
                         ProcessCpu.machineBusy().minus(all0), Duration.ofNanos(System.nanoTime() - wall));
-                results.add(r);
-                cpu.put(name, share);
-                System.out.printf("%-18s %.0f req/s, p50 %.3f ms, p99 %.3f ms, non-2xx %d, errors %d, cpu gen/serving/other %s%n",
-                        name, r.throughput(), r.latency().p50Ms(), r.latency().p99Ms(), r.nonSuccess(), r.failures(), ConsoleTable.cpu(share));
+                pass.results.add(r);
+                pass.cpu.put(name, share);
+                System.out.printf("%-18s %-10s %.0f req/s, p50 %.3f ms, p99 %.3f ms, non-2xx %d, errors %d, cpu gen/serving/other %s%n",
+                        name, entry.getKey(), r.throughput(), r.latency().p50Ms(), r.latency().p99Ms(), r.nonSuccess(),
+                        r.failures(), ConsoleTable.cpu(share));
+                System.out.printf("%-18s %-10s serving cores by process:%s%n", name, entry.getKey(), each);
             } catch (Exception ex) {
-                failures.put(name, String.valueOf(ex.getMessage()));
+                pass.failures.put(name, String.valueOf(ex.getMessage()));
                 System.err.printf("%s: not measured: %s%n", name, ex.getMessage());
             }
         }
-        RunReport report = new RunReport(Instant.now(), MachineInfo.detect(), JavaRuntime.current(), 1,
-                new ServerInfo(mcpJar.toString(), childJava, stack.upstream.baseUrl(), -1, -1), spec, DIRECT, results, failures, cpu);
-        Path dir = out.resolve(passName);
-        JsonReport.write(report, dir.resolve("results.json"));
-        HtmlReport.write(report, dir.resolve("report.html"));
-        System.out.println();
-        System.out.print(ConsoleTable.render(report));
-        summarize(report, passName);
-        return failures.isEmpty() && results.stream().allMatch(r -> r.ok() > 0 && r.nonSuccess() == 0 && r.failures() == 0);
     }
 
     /** CPU of everything serving the requests: upstream, proxies, and Lanyard with its PostgreSQL. */

@@ -26,6 +26,7 @@ final class McpStack implements AutoCloseable {
     final String adapterToken;
     private final Map<String, ChildProcess> proxies = new LinkedHashMap<>();
     private final Map<String, String> resourceIds = new LinkedHashMap<>();
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
 
     private McpStack(String java, Path mcpJar, Path out, ServerProcess lanyard, ChildProcess upstream, LanyardFixtures fixtures,
                      String adapterToken) {
@@ -71,26 +72,56 @@ final class McpStack implements AutoCloseable {
         return upstream.baseUrl() + "/mcp-stateless";
     }
 
+    /** Registers a proxy-to-be as a resource in Lanyard (on a port chosen now); {@link #startProxy} starts it later. */
+    void registerProxy(String name) throws Exception {
+        int port = ServerProcess.freePort();
+        ports.put(name, port);
+        resourceIds.put(name, fixtures.resource("http://127.0.0.1:" + port + "/mcp"));
+    }
+
     /**
-     * Starts a proxy in front of the upstream, registered in Lanyard as the resource {@code http://127.0.0.1:<port>/mcp}.
+     * Starts a registered proxy in front of the upstream.
      *
      * @param policy null: decisions from Lanyard's Data API; {@code default}: the bundled policy, in process
      */
-    ChildProcess proxy(String name, String policy, String staleness) throws Exception {
-        int port = ServerProcess.freePort();
-        String resource = "http://127.0.0.1:" + port + "/mcp";
-        resourceIds.put(name, fixtures.resource(resource));
+    ChildProcess startProxy(String name, String policy, String staleness) throws Exception {
+        return startProxy(name, policy, staleness, true);
+    }
+
+    /**
+     * @param connected false: a diagnostic proxy that does not talk to Lanyard at all (no audit delivery, no kill-switch
+     *                  feed; records go to a log that is switched off), to separate the proxy's own cost from Lanyard's
+     */
+    ChildProcess startProxy(String name, String policy, String staleness, boolean connected) throws Exception {
+        int port = ports.get(name);
         List<String> cmd = new ArrayList<>(List.of(java, "-jar", mcpJar.toString(), "--upstream", upstreamUrl(),
-                "--resource", resource, "--issuer", fixtures.issuer, "--listen", "127.0.0.1:" + port,
-                "--lanyard", lanyard.target().baseUrl(), "--state-dir", out.resolve(name + "-state").toString(),
-                "--revocation-max-staleness", staleness, "--scopes", "tickets:read"));
+                "--resource", resourceUri(name), "--issuer", fixtures.issuer, "--listen", "127.0.0.1:" + port,
+                "--state-dir", out.resolve(name + "-state").toString(), "--revocation-max-staleness", staleness,
+                "--scopes", "tickets:read"));
+        if (connected) {
+            cmd.addAll(List.of("--lanyard", lanyard.target().baseUrl()));
+        }
         if (policy != null) {
             cmd.addAll(List.of("--policy", policy));
         }
-        ChildProcess p = ChildProcess.start(name, cmd, Map.of("LANYARD_ADAPTER_TOKEN", adapterToken), port,
-                out.resolve(name + ".log")).awaitListening(Duration.ofSeconds(60));
+        Map<String, String> env = connected ? Map.of("LANYARD_ADAPTER_TOKEN", adapterToken) : Map.of("LANYARD_AUDIT_LOG", "OFF");
+        ChildProcess p = ChildProcess.start(name, cmd, env, port, out.resolve(name + ".log")).awaitListening(Duration.ofSeconds(60));
         proxies.put(name, p);
         return p;
+    }
+
+    /** Registers and starts a proxy. */
+    ChildProcess proxy(String name, String policy, String staleness) throws Exception {
+        registerProxy(name);
+        return startProxy(name, policy, staleness);
+    }
+
+    /** Stops a proxy (and so its kill-switch subscription): measurements of others are not charged for it. */
+    void stopProxy(String name) {
+        ChildProcess p = proxies.remove(name);
+        if (p != null) {
+            p.close();
+        }
     }
 
     String resourceId(String proxyName) {
@@ -98,7 +129,7 @@ final class McpStack implements AutoCloseable {
     }
 
     String resourceUri(String proxyName) {
-        return proxies.get(proxyName).baseUrl() + "/mcp";
+        return "http://127.0.0.1:" + ports.get(proxyName) + "/mcp";
     }
 
     /** The processes on the serving side (CPU accounting): Lanyard, the upstream and the proxies. */
@@ -107,6 +138,15 @@ final class McpStack implements AutoCloseable {
         all.add(upstream.handle());
         proxies.values().forEach(p -> all.add(p.handle()));
         return all;
+    }
+
+    /** CPU used so far by each serving process: the upstream, each running proxy, and Lanyard with its PostgreSQL. */
+    Map<String, Duration> cpuByProcess() {
+        Map<String, Duration> m = new LinkedHashMap<>();
+        m.put("upstream", dev.lanyard.loadtest.server.ProcessCpu.ofTrees(List.of(upstream.handle())));
+        proxies.forEach((name, p) -> m.put(name, dev.lanyard.loadtest.server.ProcessCpu.ofTrees(List.of(p.handle()))));
+        m.put("lanyard+postgres", lanyard.cpuTime());
+        return m;
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,8 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuditEmitter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditEmitter.class);
-    /** Wakes the thread up for shutdown; never written anywhere. */
-    private static final byte[] WAKE = new byte[0];
 
     /**
      * @param linger how long a batch smaller than {@code maxBatch} may wait for more records: under load this turns
@@ -57,6 +56,9 @@ public final class AuditEmitter implements AutoCloseable {
     private final AtomicLong failedAttempts = new AtomicLong();
     private final Thread thread;
     private volatile boolean stopping;
+    /** True while the thread sleeps with nothing to do: the next record wakes it. */
+    private volatile boolean idle;
+    private long lastCycle;
     private AuditSpool.Position isolateUntil;
 
     public AuditEmitter(AuditSpool spool, Path rejectedFile, AuditSink sink, Settings settings) {
@@ -86,6 +88,10 @@ public final class AuditEmitter implements AutoCloseable {
             dropped.incrementAndGet();
             LOG.error("audit record {} dropped: hand-over queue full ({} records)", record.id(), settings.queueCapacity);
             return false;
+        }
+        if (idle || queue.size() >= settings.maxBatch) {
+            // an idle emitter delivers a lone record at once; a busy one is only woken for a full batch
+            LockSupport.unpark(thread);
         }
         return true;
     }
@@ -131,24 +137,37 @@ public final class AuditEmitter implements AutoCloseable {
         return true;
     }
 
+    /**
+     * The delivery loop, in cycles: take everything handed over, append it to the spool with one fsync (group
+     * commit), then send what the spool holds. Between cycles the thread sleeps for the linger — new records do not
+     * wake it, so under load a cycle carries many records (one disk flush, one request) instead of one each — unless
+     * it was idle (then the first record wakes it at once) or a full batch is waiting. Records are therefore durable
+     * within about one linger of being handed over.
+     */
     private void run() {
         long backoffNanos = 0;
         long nextAttempt = 0;
-        long lastSend = 0;
         List<byte[]> drained = new ArrayList<>();
         while (true) {
             try {
                 long now = System.nanoTime();
-                if (backoffNanos == 0) {
-                    // no failure to back off from: send a full batch at once, a partial one after the linger
-                    nextAttempt = spool.pending() >= settings.maxBatch ? 0 : lastSend + settings.linger.toNanos();
+                boolean nothingToDo = queue.isEmpty() && spool.pending() == 0;
+                long wakeAt = nothingToDo ? now + TimeUnit.SECONDS.toNanos(1)
+                        : Math.max(lastCycle + settings.linger.toNanos(), nextAttempt);
+                if (!stopping && now < wakeAt && queue.size() < settings.maxBatch) {
+                    idle = nothingToDo;
+                    if (!nothingToDo || queue.isEmpty()) {
+                        LockSupport.parkNanos(this, wakeAt - now);
+                    }
+                    idle = false;
+                    if (Thread.interrupted()) {
+                        stopping = true;
+                    }
+                    continue;
                 }
-                long waitNanos = spool.pending() > 0 ? Math.max(0, nextAttempt - now) : TimeUnit.SECONDS.toNanos(1);
-                byte[] first = stopping ? queue.poll() : queue.poll(waitNanos, TimeUnit.NANOSECONDS);
-                if (first != null) {
-                    drained.add(first);
-                    queue.drainTo(drained);
-                    drained.removeIf(r -> r == WAKE);
+                lastCycle = now;
+                queue.drainTo(drained);
+                if (!drained.isEmpty()) {
                     spool.append(drained);
                     inMemory.addAndGet(-drained.size());
                     drained.clear();
@@ -159,10 +178,14 @@ public final class AuditEmitter implements AutoCloseable {
                     }
                     return;
                 }
-                if (spool.pending() > 0 && (System.nanoTime() >= nextAttempt || (backoffNanos == 0
-                        && spool.pending() >= settings.maxBatch))) {
-                    lastSend = System.nanoTime();
-                    if (sendOnce()) {
+                if (spool.pending() > 0 && System.nanoTime() >= nextAttempt) {
+                    // what the spool holds, batch after batch, until it is empty or a delivery fails — but a bounded
+                    // number per cycle, so that catching up after an outage never starves the hand-over queue
+                    boolean delivered = true;
+                    for (int i = 0; delivered && spool.pending() > 0 && i < 20; i++) {
+                        delivered = sendOnce();
+                    }
+                    if (delivered) {
                         backoffNanos = 0;
                         nextAttempt = 0;
                     } else {
@@ -171,8 +194,6 @@ public final class AuditEmitter implements AutoCloseable {
                         nextAttempt = System.nanoTime() + backoffNanos;
                     }
                 }
-            } catch (InterruptedException e) {
-                stopping = true;
             } catch (RuntimeException e) {
                 // a disk error: keep the thread alive, records stay in memory until the spool can take them
                 LOG.error("audit spool error", e);
@@ -245,7 +266,7 @@ public final class AuditEmitter implements AutoCloseable {
     @Override
     public void close() {
         stopping = true;
-        queue.offer(WAKE);
+        LockSupport.unpark(thread);
         try {
             thread.join(15_000);
         } catch (InterruptedException e) {

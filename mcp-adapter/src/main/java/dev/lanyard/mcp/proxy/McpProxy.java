@@ -78,13 +78,22 @@ public final class McpProxy {
     private final McpGuard guard;
     private final Settings settings;
     private final HttpClientAgent client;
-    private final SessionOwners sessions = new SessionOwners();
+    private final SessionOwners sessions;
     private final String upstreamHost;
     private final int upstreamPort;
     private final String upstreamPath;
 
     public McpProxy(Vertx vertx, McpGuard guard, Settings settings) {
+        this(vertx, guard, settings, new SessionOwners());
+    }
+
+    /**
+     * @param sessions shared by every instance of the proxy in the process (one per event loop): a session opened
+     *                 through one instance may continue through another
+     */
+    public McpProxy(Vertx vertx, McpGuard guard, Settings settings, SessionOwners sessions) {
         this.vertx = vertx;
+        this.sessions = sessions;
         this.guard = guard;
         this.settings = settings;
         URI u = settings.upstream;

@@ -5,7 +5,8 @@ import dev.lanyard.mcp.guard.McpGuard;
 import dev.lanyard.mcp.resource.ProtectedResourceMetadata;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpServer;
+import io.vertx.core.DeploymentOptions;
+import dev.lanyard.mcp.guard.SessionOwners;
 import io.vertx.core.http.HttpServerOptions;
 import java.net.URI;
 import java.nio.file.Files;
@@ -92,7 +93,7 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = "--event-loops", defaultValue = "0", description = "Event loop threads (0: two per core). Default: ${DEFAULT-VALUE}")
     int eventLoops;
 
-    @Option(names = "--upstream-connections", defaultValue = "256", description = "Connection pool size to the upstream. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--upstream-connections", defaultValue = "256", description = "Connections to the upstream, at most (all event loops together). Default: ${DEFAULT-VALUE}")
     int upstreamConnections;
 
     public static void main(String[] args) {
@@ -107,17 +108,11 @@ public final class ProxyCommand implements Callable<Integer> {
         }
     }
 
-    /** A running proxy: the HTTP server, the guard and their Vert.x; {@link #close()} stops all of it. */
-    public record Running(Vertx vertx, HttpServer server, McpGuard guard, McpProxy proxy, ExecutorService workers) implements AutoCloseable {
-        public int port() {
-            return server.actualPort();
-        }
-
+    /** A running proxy: its Vert.x, the guard, and the port it listens on; {@link #close()} stops all of it. */
+    public record Running(Vertx vertx, McpGuard guard, int port, ExecutorService workers) implements AutoCloseable {
         @Override
         public void close() {
             try {
-                server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-                proxy.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             } catch (Exception e) {
                 LOG.warn("proxy did not stop cleanly: {}", e.toString());
@@ -150,19 +145,40 @@ public final class ProxyCommand implements Callable<Integer> {
         });
         // a local policy is evaluated on the event loops themselves (one engine instance each): cheaper than two hops
         McpGuard guard = McpGuard.start(config, workers, workers, loops);
-        McpProxy proxy = new McpProxy(vertx, guard, new McpProxy.Settings(upstream, mcpPath, maxBody,
-                McpProxy.headerMap(upstreamHeaders), upstreamConnections));
+        // each event loop has its own upstream pool: the total stays what --upstream-connections says
+        McpProxy.Settings settings = new McpProxy.Settings(upstream, mcpPath, maxBody, McpProxy.headerMap(upstreamHeaders),
+                Math.max(4, upstreamConnections / loops));
         String[] hp = listen.split(":");
         if (hp.length != 2) {
             throw new IllegalArgumentException("--listen must be host:port");
         }
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(hp[0]).setPort(Integer.parseInt(hp[1]))
-                        .setTcpNoDelay(true).setCompressionSupported(false))
-                .requestHandler(proxy.router());
-        // one server instance shared by all event loops: Vert.x spreads connections over them
-        server = server.listen().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        LOG.info("MCP proxy for {} listening on {}:{}{} -> {}", canonical, hp[0], server.actualPort(), mcpPath, upstream);
-        return new Running(vertx, server, guard, proxy, workers);
+        HttpServerOptions serverOptions = new HttpServerOptions().setHost(hp[0]).setPort(Integer.parseInt(hp[1]))
+                .setTcpNoDelay(true).setCompressionSupported(false);
+        SessionOwners sessions = new SessionOwners();
+        List<ProxyVerticle> instances = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try {
+            vertx.deployVerticle(() -> {
+                ProxyVerticle v = new ProxyVerticle(guard, settings, sessions, serverOptions);
+                instances.add(v);
+                return v;
+            }, new DeploymentOptions().setInstances(loops)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            guard.close();
+            workers.shutdownNow();
+            throw new IllegalStateException("the proxy could not listen on " + listen + ": " + rootMessage(e), e);
+        }
+        int port = instances.get(0).port();
+        LOG.info("MCP proxy for {} listening on {}:{}{} -> {} ({} event loops)", canonical, hp[0], port, mcpPath, upstream, loops);
+        return new Running(vertx, guard, port, workers);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return String.valueOf(t.getMessage());
     }
 
     @Override
