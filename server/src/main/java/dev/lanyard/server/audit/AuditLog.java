@@ -36,23 +36,27 @@ public final class AuditLog {
     public Future<AuditEvent> append(SqlConnection tx, AuditRecord record) {
         return tx.preparedQuery(LOCK_HEAD).execute().compose(rows -> {
             Row head = rows.iterator().next();
-            long seq = head.getLong("seq");
-            String prevHash = head.getString("hash");
-            String eventId = Ids.next("evt");
-            Instant time = AuditChain.truncate(Instant.now());
-            ObjectNode details = record.details() == null ? AuditRecord.fields() : record.details();
-            String canonicalDetails = AuditChain.canonicalDetails(details);
-            String hash = AuditChain.hash(seq, eventId, time, record.type(), record.actor(), record.target(),
-                    record.outcome(), record.requestId(), record.clientIp(), canonicalDetails, prevHash);
-            Tuple params = Tuple.tuple()
-                    .addLong(seq).addString(eventId).addOffsetDateTime(time.atOffset(ZoneOffset.UTC))
-                    .addString(record.type()).addString(record.actor()).addString(record.target())
-                    .addString(record.outcome()).addString(record.requestId()).addString(record.clientIp())
-                    .addString(canonicalDetails).addString(prevHash).addString(hash);
-            return tx.preparedQuery(INSERT).execute(params).map(v -> new AuditEvent(seq, eventId, time,
-                    record.type(), record.actor(), record.target(), record.outcome(), record.requestId(),
-                    record.clientIp(), details, prevHash, hash));
+            Chained e = chain(head.getLong("seq"), head.getString("hash"), AuditChain.truncate(Instant.now()), record);
+            return tx.preparedQuery(INSERT).execute(e.params()).map(v -> e.event());
         });
+    }
+
+    /** An event linked to its predecessor's hash, with the parameters of its INSERT (in column order). */
+    private record Chained(AuditEvent event, Tuple params) {}
+
+    private static Chained chain(long seq, String prevHash, Instant time, AuditRecord record) {
+        String eventId = Ids.next("evt");
+        ObjectNode details = record.details() == null ? AuditRecord.fields() : record.details();
+        String canonicalDetails = AuditChain.canonicalDetails(details);
+        String hash = AuditChain.hash(seq, eventId, time, record.type(), record.actor(), record.target(),
+                record.outcome(), record.requestId(), record.clientIp(), canonicalDetails, prevHash);
+        Tuple params = Tuple.tuple()
+                .addLong(seq).addString(eventId).addOffsetDateTime(time.atOffset(ZoneOffset.UTC))
+                .addString(record.type()).addString(record.actor()).addString(record.target())
+                .addString(record.outcome()).addString(record.requestId()).addString(record.clientIp())
+                .addString(canonicalDetails).addString(prevHash).addString(hash);
+        return new Chained(new AuditEvent(seq, eventId, time, record.type(), record.actor(), record.target(),
+                record.outcome(), record.requestId(), record.clientIp(), details, prevHash, hash), params);
     }
 
     private static final String LOCK_HEAD_N = "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash";
@@ -79,20 +83,10 @@ public final class AuditLog {
             List<AuditEvent> events = new ArrayList<>(records.size());
             List<Tuple> batch = new ArrayList<>(records.size());
             for (AuditRecord record : records) {
-                seq++;
-                String eventId = Ids.next("evt");
-                ObjectNode details = record.details() == null ? AuditRecord.fields() : record.details();
-                String canonicalDetails = AuditChain.canonicalDetails(details);
-                String hash = AuditChain.hash(seq, eventId, time, record.type(), record.actor(), record.target(),
-                        record.outcome(), record.requestId(), record.clientIp(), canonicalDetails, prevHash);
-                batch.add(Tuple.tuple()
-                        .addLong(seq).addString(eventId).addOffsetDateTime(time.atOffset(ZoneOffset.UTC))
-                        .addString(record.type()).addString(record.actor()).addString(record.target())
-                        .addString(record.outcome()).addString(record.requestId()).addString(record.clientIp())
-                        .addString(canonicalDetails).addString(prevHash).addString(hash));
-                events.add(new AuditEvent(seq, eventId, time, record.type(), record.actor(), record.target(),
-                        record.outcome(), record.requestId(), record.clientIp(), details, prevHash, hash));
-                prevHash = hash;
+                Chained e = chain(++seq, prevHash, time, record);
+                batch.add(e.params());
+                events.add(e.event());
+                prevHash = e.event().hash();
             }
             long last = seq;
             String lastHash = prevHash;

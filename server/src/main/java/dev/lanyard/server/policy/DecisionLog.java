@@ -43,7 +43,15 @@ public final class DecisionLog {
 
     /** One decision as the log records it. {@code input} is redacted here, before it is buffered. */
     public record Entry(String decisionId, String path, JsonNode input, JsonNode result, String revision,
-                        long latencyMicros, String actor, String requestId, String clientIp) {}
+                        long latencyMicros, String actor, String requestId, String clientIp) {
+
+        /** A token grant's decision: the agent is the actor, the request's address the client address. */
+        static Entry token(String decisionId, dev.lanyard.server.oauth.TokenPolicyInput in, JsonNode inputTree,
+                           JsonNode result, String revision, long latencyMicros) {
+            return new Entry(decisionId, PolicyDecisionPoint.TOKEN_DECISION, inputTree, result, revision, latencyMicros,
+                    "agent:" + in.agent().id(), null, in.request() == null ? null : in.request().ip());
+        }
+    }
 
     public DecisionLog(Vertx vertx, Database db, AuditLog audit) {
         this.vertx = vertx;

@@ -28,10 +28,8 @@ public final class JavaTokenPolicy implements TokenPolicy {
         long start = System.nanoTime();
         return rules.decide(input).map(d -> {
             TokenDecision decision = d.withDecisionId(Ids.next("dec"));
-            log.record(new DecisionLog.Entry(decision.decisionId(), PolicyDecisionPoint.TOKEN_DECISION,
-                    Json.MAPPER.valueToTree(input), Json.MAPPER.valueToTree(decision), REVISION,
-                    (System.nanoTime() - start) / 1_000, "agent:" + input.agent().id(), null,
-                    input.request() == null ? null : input.request().ip()));
+            log.record(DecisionLog.Entry.token(decision.decisionId(), input, Json.MAPPER.valueToTree(input),
+                    Json.MAPPER.valueToTree(decision), REVISION, (System.nanoTime() - start) / 1_000));
             return decision;
         });
     }

@@ -49,7 +49,7 @@ public final class PolicyLoader {
         AtomicReference<CompletableFuture<PolicyEngine>> engine = new AtomicReference<>();
         try {
             Map<String, byte[]> files = dir.isPresent() ? PolicyFiles.read(dir.get()) : PolicySet.bundledFiles();
-            if (unlessRevision != null && unlessRevision.equals(PolicySet.hash(policyFiles(files)))) {
+            if (unlessRevision != null && unlessRevision.equals(PolicySet.hash(files))) {
                 return null;
             }
             set = PolicySet.fromFiles(source(), files, new ArrayList<>(entrypoints(files)),
@@ -79,16 +79,6 @@ public final class PolicyLoader {
         return new LoadedPolicy(set.bundle(), ready, new PolicyRevision(set.hash(), Instant.now(), source(),
                 set.files().stream().map(f -> new PolicyRevision.File(f.path(), f.size(), f.sha256())).toList(),
                 set.entrypoints(), new PolicyRevision.Tests(total, total)));
-    }
-
-    private static Map<String, byte[]> policyFiles(Map<String, byte[]> files) {
-        Map<String, byte[]> out = new java.util.TreeMap<>();
-        files.forEach((path, bytes) -> {
-            if (PolicyFiles.isPolicyFile(path)) {
-                out.put(path, bytes);
-            }
-        });
-        return out;
     }
 
     /** The two decisions first, then every other rule that is not a function or a test. */

@@ -42,9 +42,8 @@ public final class RegoTokenPolicy implements TokenPolicy {
             return Future.failedFuture(e);
         }
         return pdp.evaluate(PolicyDecisionPoint.TOKEN_DECISION, inputJson).map(ev -> {
-            log.record(new DecisionLog.Entry(ev.decisionId(), ev.path(), inputTree, ev.result(), ev.revision(),
-                    ev.micros(), "agent:" + input.agent().id(), null,
-                    input.request() == null ? null : input.request().ip()));
+            log.record(DecisionLog.Entry.token(ev.decisionId(), input, inputTree, ev.result(), ev.revision(),
+                    ev.micros()));
             return read(ev.result(), input).withDecisionId(ev.decisionId());
         });
     }
