@@ -2,7 +2,6 @@ package dev.lanyard.policies.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.styra.opa.wasm.OpaBuiltin;
-import com.styra.opa.wasm.OpaPolicy;
 import dev.lanyard.policies.builtins.LanyardBuiltins;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +12,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Evaluates a bundle's entrypoints in process on a pool of opa-java-wasm instances. Each {@link OpaPolicy} is used
+ * Evaluates a bundle's entrypoints in process on a pool of opa-java-wasm instances. Each {@link WasmInstance} is used
  * by one thread at a time; there is no lock around evaluation. {@link #swap} installs a new bundle atomically:
  * evaluations already running finish on the revision they started with.
  */
@@ -88,13 +87,13 @@ public final class PolicyEngine {
         final byte[] wasm;
         final Map<String, Integer> entrypoints;
         final Semaphore permits;
-        final ConcurrentLinkedDeque<OpaPolicy> idle = new ConcurrentLinkedDeque<>();
+        final ConcurrentLinkedDeque<WasmInstance> idle = new ConcurrentLinkedDeque<>();
 
         Revision(Bundle bundle, int size) {
             this.bundle = bundle;
             this.wasm = bundle.wasm();
             this.permits = new Semaphore(size);
-            OpaPolicy first = newInstance();
+            WasmInstance first = newInstance();
             this.entrypoints = Map.copyOf(first.entrypoints());
             idle.push(first);
             if (size > 1) {
@@ -110,17 +109,15 @@ public final class PolicyEngine {
             }
         }
 
-        private OpaPolicy newInstance() {
-            OpaPolicy p = OpaPolicy.builder().withPolicy(wasm).addBuiltins(BUILTINS).build();
-            p.data(bundle.dataJson());
-            return p;
+        private WasmInstance newInstance() {
+            return new WasmInstance(wasm, bundle.dataJson(), BUILTINS);
         }
 
         String evaluate(String entrypoint, String inputJson) {
             int id = entrypointId(entrypoint);
             permits.acquireUninterruptibly();
             try {
-                OpaPolicy p = idle.poll();
+                WasmInstance p = idle.poll();
                 return run(p == null ? newInstance() : p, id, inputJson);
             } finally {
                 permits.release();
@@ -133,7 +130,7 @@ public final class PolicyEngine {
                 return null;
             }
             try {
-                OpaPolicy p = idle.poll();
+                WasmInstance p = idle.poll();
                 return p == null ? null : run(p, id, inputJson);
             } finally {
                 permits.release();
@@ -149,12 +146,8 @@ public final class PolicyEngine {
             return id;
         }
 
-        private String run(OpaPolicy p, int id, String inputJson) {
-            p.entrypoint(id);
-            // input must be set before evaluate(): evaluate() would otherwise parse an empty input after
-            // allocating its context and clobber it (opa-java-wasm 1.0.4)
-            p.input(inputJson == null ? "" : inputJson);
-            String out = p.evaluate();
+        private String run(WasmInstance p, int id, String inputJson) {
+            String out = p.evaluate(id, inputJson);
             // only instances that finished cleanly go back: an abort (conflict error) can leave the C stack
             // pointer and heap of the instance inconsistent, so it is dropped and replaced on demand
             idle.push(p);

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.styra.opa.wasm.OpaBuiltin;
 import com.styra.opa.wasm.OpaPolicy;
+import dev.lanyard.policies.engine.Bundle;
+import dev.lanyard.policies.engine.PolicyEngine;
 import dev.lanyard.policies.ir.Policy;
 import dev.lanyard.policies.plan.Planner;
 import dev.lanyard.policies.rego.Parser;
@@ -131,25 +133,62 @@ public class ConformanceTest {
             return new Outcome(c, Status.FAIL, "backend error: " + e);
         }
         String result;
+        String data;
+        String input;
         try {
-            OpaPolicy policy = OpaPolicy.builder().withPolicy(wasm).addBuiltins(builtins).build();
-            policy.entrypoint(Planner.QUERY_PLAN);
-            policy.data(c.data() == null || c.data().isNull() ? "{}" : JSON.writeValueAsString(c.data()));
+            data = c.data() == null || c.data().isNull() ? "{}" : JSON.writeValueAsString(c.data());
             if (c.inputTerm() != null) {
-                policy.input(JSON.writeValueAsString(RegoValues.toJson(Parser.parseTerm(new Source("input", c.inputTerm())))));
+                input = JSON.writeValueAsString(RegoValues.toJson(Parser.parseTerm(new Source("input", c.inputTerm()))));
             } else if (c.input() != null) {
-                policy.input(JSON.writeValueAsString(c.input()));
+                input = JSON.writeValueAsString(c.input());
             } else {
                 // "" parses to address 0, i.e. undefined input. It must be set explicitly: if evaluate() sets it
                 // itself, opa-java-wasm 1.0.4 first allocates the eval context and then resets the heap to the
                 // end of data, so parsing the input overwrites the context.
-                policy.input("");
+                input = "";
             }
+        } catch (IOException | RuntimeException e) {
+            return new Outcome(c, Status.FAIL, "unreadable case input: " + e);
+        }
+        try {
+            OpaPolicy policy = OpaPolicy.builder().withPolicy(wasm).addBuiltins(builtins).build();
+            policy.entrypoint(Planner.QUERY_PLAN);
+            policy.data(data);
+            policy.input(input);
             result = policy.evaluate();
         } catch (Throwable e) {
-            return judgeError(c, e);
+            Outcome viaEngine = engineAgrees(c, wasm, data, input, null);
+            return viaEngine != null ? viaEngine : judgeError(c, e);
         }
-        return judgeResult(c, result);
+        Outcome viaEngine = engineAgrees(c, wasm, data, input, result);
+        return viaEngine != null ? viaEngine : judgeResult(c, result);
+    }
+
+    /**
+     * Evaluates the case again through Lanyard's {@link PolicyEngine}, which writes the input into the module's heap
+     * and reads the result out of it in Java instead of using the runtime's JSON parser and writer. It must answer
+     * exactly as opa-java-wasm's own path did (the same JSON value, or an error as well); null when it does.
+     */
+    private static Outcome engineAgrees(ConformanceCase c, byte[] wasm, String data, String input, String expected) {
+        String actual;
+        try {
+            PolicyEngine engine = new PolicyEngine(new Bundle(wasm, data, "conformance", List.of(Planner.QUERY_PLAN)), 1);
+            actual = engine.evaluate(Planner.QUERY_PLAN, input);
+        } catch (Throwable e) {
+            return expected == null ? null
+                    : new Outcome(c, Status.FAIL, "PolicyEngine failed where opa-java-wasm answered " + expected + ": " + e);
+        }
+        if (expected == null) {
+            return new Outcome(c, Status.FAIL, "PolicyEngine answered " + actual + " where opa-java-wasm failed");
+        }
+        try {
+            if (!JSON.readTree(actual).equals(JSON.readTree(expected))) {
+                return new Outcome(c, Status.FAIL, "PolicyEngine answered " + actual + ", opa-java-wasm " + expected);
+            }
+        } catch (IOException e) {
+            return new Outcome(c, Status.FAIL, "PolicyEngine answered unreadable JSON: " + actual);
+        }
+        return null;
     }
 
     private static Outcome judgeError(ConformanceCase c, Throwable e) {
