@@ -34,6 +34,7 @@ import dev.lanyard.server.oauth.ConnectionScopePolicy;
 import dev.lanyard.server.oauth.OAuthEndpoints;
 import dev.lanyard.server.approvals.ApprovalGate;
 import dev.lanyard.server.approvals.ApprovalRoutes;
+import dev.lanyard.server.approvals.ApprovalsAuthHandler;
 import dev.lanyard.server.approvals.ApprovalStore;
 import dev.lanyard.server.mcp.ToolCallRoutes;
 import dev.lanyard.server.oauth.TokenPolicy;
@@ -181,7 +182,8 @@ final class Capabilities {
         new TrustedIssuerRoutes(db, baseUrl, authServers, trustedIssuers, audit).mount(api);
         new ConnectionRoutes(db, new ConnectionStore(authServers, resources), audit).mount(api);
         new PolicyRoutes(pdp).mount(api);
-        new ApprovalRoutes(db, new ApprovalStore(), audit).mount(api);
+        new ApprovalRoutes(db, new ApprovalStore(), audit).mount(api.authenticatedBy(
+                new ApprovalsAuthHandler(baseUrl, adminAuth, signingKeys, new TokenStatus(db::pool))));
         new ToolCallRoutes(db, audit).mount(api);
     }
 }

@@ -52,7 +52,7 @@ final class HttpVerticle extends VerticleBase {
         };
         // Vert.x requires the body handler first on a route; it only buffers (≤ 1 MiB), nothing is parsed before auth
         capabilities.mountApi(new ApiRouter(router, List.of(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES),
-                readinessGate, capabilities.adminAuth(), new JsonContentType())));
+                readinessGate), capabilities.adminAuth(), List.of(new JsonContentType())));
 
         capabilities.mountOidc(router, readinessGate);
         capabilities.mountOAuth(router, readinessGate);

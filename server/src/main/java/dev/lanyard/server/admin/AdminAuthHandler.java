@@ -109,6 +109,16 @@ public final class AdminAuthHandler implements Handler<RoutingContext> {
     }
 
     private void refuse(RoutingContext ctx, String reason) {
+        refuse(ctx, reason, reason.equals("missing_token")
+                ? "Authentication required: send Authorization: Bearer <admin token>"
+                : "Invalid or expired admin token");
+    }
+
+    /**
+     * A 401 in the admin API's error format, after an {@code admin.auth_failed} audit event naming {@code reason}
+     * (never the credential); for endpoints that accept other bearer tokens besides admin tokens.
+     */
+    public void refuse(RoutingContext ctx, String reason, String summary) {
         Caller caller = Caller.of(ctx);
         ObjectNode details = AuditRecord.fields()
                 .put("reason", reason)
@@ -120,9 +130,7 @@ public final class AdminAuthHandler implements Handler<RoutingContext> {
             if (ar.failed()) {
                 LOG.error("could not audit a failed admin authentication (request {})", caller.requestId(), ar.cause());
             }
-            ctx.fail(new ApiException(ErrorCode.UNAUTHORIZED, reason.equals("missing_token")
-                    ? "Authentication required: send Authorization: Bearer <admin token>"
-                    : "Invalid or expired admin token"));
+            ctx.fail(new ApiException(ErrorCode.UNAUTHORIZED, summary));
         });
     }
 

@@ -82,7 +82,7 @@ public final class ApprovalGate implements TokenPolicy {
         obligations.put("approval_id", a.id());
         List<String> reasons = new ArrayList<>(d.reasons());
         reasons.add("Approval " + a.id() + " is pending for scope '" + String.join(" ", a.scopes())
-                + "': an admin must approve it, then retry.");
+                + "': an owner of the agent or an admin must approve it, then retry.");
         return new TokenDecision(false, List.of(), 0, reasons, obligations, d.oauthError(), d.decisionId());
     }
 }

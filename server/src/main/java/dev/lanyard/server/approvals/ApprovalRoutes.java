@@ -17,11 +17,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * {@code /api/v1/approvals}: list and read approval requests; approve or deny a PENDING one. Approving needs the
- * {@code admin} role; the decision, who made it and the note are audited ({@code approval.approved} /
- * {@code approval.denied}).
+ * {@code /api/v1/approvals}: list and read approval requests; approve or deny a PENDING one. Callers are admin tokens
+ * (deciding needs the {@code admin} role) or, through {@link ApprovalsAuthHandler}, people signed in with the console
+ * client: a person sees only the requests of agents they own (any other is a 404, as if it did not exist) and may
+ * decide only those (403). The decision, who made it ({@code admin_token:…} or {@code user:…}) and the note are
+ * audited ({@code approval.approved} / {@code approval.denied}).
  */
 public final class ApprovalRoutes {
     private final Database db;
@@ -36,13 +39,20 @@ public final class ApprovalRoutes {
 
     public void mount(ApiRouter api) {
         api.get("/approvals").handler(this::list);
-        api.get("/approvals/:id").handler(ctx -> {
-            String id = Ids.require("apr", ctx.pathParam("id"), "approval");
-            Responses.reply(ctx, store.get(db.pool(), id, false).compose(a -> Responses.ok(ctx,
-                    a.orElseThrow(() -> ApiException.notFound("approval " + id)))));
-        });
+        api.get("/approvals/:id").handler(this::read);
         api.post("/approvals/:id/approve").handler(ctx -> decide(ctx, "APPROVED", "approval.approved"));
         api.post("/approvals/:id/deny").handler(ctx -> decide(ctx, "DENIED", "approval.denied"));
+    }
+
+    private void read(RoutingContext ctx) {
+        String id = Ids.require("apr", ctx.pathParam("id"), "approval");
+        String owner = owner(ctx);
+        // another owner's request is a 404, not a 403: a person learns nothing about agents they do not own
+        Future<Optional<Approval>> visible = store.get(db.pool(), id, false).compose(found ->
+                found.isEmpty() || owner == null ? Future.succeededFuture(found)
+                        : store.ownedBy(db.pool(), found.get().agentId(), owner).map(owns -> found.filter(a -> owns)));
+        Responses.reply(ctx, visible.compose(a -> Responses.ok(ctx,
+                a.orElseThrow(() -> ApiException.notFound("approval " + id)))));
     }
 
     private void list(RoutingContext ctx) {
@@ -51,11 +61,16 @@ public final class ApprovalRoutes {
         if (status != null && !List.of("PENDING", "APPROVED", "DENIED", "EXPIRED").contains(status)) {
             throw ApiException.invalid("Query parameter 'status' must be one of PENDING, APPROVED, DENIED, EXPIRED");
         }
-        ApprovalStore.Filter filter = new ApprovalStore.Filter(status, QueryParams.single(ctx, "agent"));
+        ApprovalStore.Filter filter = new ApprovalStore.Filter(status, QueryParams.single(ctx, "agent"), owner(ctx));
         Responses.reply(ctx, store.list(db.pool(), cursor, filter).compose(page -> {
             cursor.link(ctx, page, Approval::seq);
             return Responses.ok(ctx, page);
         }));
+    }
+
+    /** The signed-in user whose agents bound what the request may see and decide; null for an admin token. */
+    private static String owner(RoutingContext ctx) {
+        return Caller.of(ctx).principal() instanceof UserPrincipal user ? user.userId() : null;
     }
 
     private void decide(RoutingContext ctx, String status, String event) {
@@ -64,8 +79,17 @@ public final class ApprovalRoutes {
         ApprovalDecision req = body == null || body.length() == 0 ? ApprovalDecision.NONE
                 : Json.read(body, ApprovalDecision.class);
         Caller caller = Caller.of(ctx);
+        String owner = owner(ctx);
         Future<Approval> decided = db.inTransaction(tx -> store.get(tx, id, true).compose(found -> {
             Approval a = found.orElseThrow(() -> ApiException.notFound("approval " + id));
+            return owner == null ? Future.succeededFuture(a) : store.ownedBy(tx, a.agentId(), owner).map(owns -> {
+                if (!owns) {
+                    throw new ApiException(ErrorCode.FORBIDDEN,
+                            "Only an owner of the agent or an admin may decide approval " + id);
+                }
+                return a;
+            });
+        }).compose(a -> {
             if (!"PENDING".equals(a.status())) {
                 throw new ApiException(ErrorCode.CONFLICT, "Approval " + id + " is " + a.status()
                         + "; only a PENDING request can be approved or denied");

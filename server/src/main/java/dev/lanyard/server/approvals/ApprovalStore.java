@@ -60,12 +60,20 @@ public final class ApprovalStore {
                 .map(rows -> Approval.of(rows.iterator().next()));
     }
 
-    public record Filter(String status, String agentId) {}
+    /** Whether {@code userId} is one of the agent's owners. */
+    public Future<Boolean> ownedBy(SqlClient db, String agentId, String userId) {
+        return db.preparedQuery("SELECT 1 FROM agent_owners WHERE agent_id = $1 AND user_id = $2")
+                .execute(Tuple.of(agentId, userId)).map(rows -> rows.size() > 0);
+    }
+
+    /** {@code ownerId}: only approvals of agents this user owns (null: all). */
+    public record Filter(String status, String agentId, String ownerId) {}
 
     public Future<List<Approval>> list(SqlClient db, Cursor cursor, Filter f) {
         return db.preparedQuery("SELECT * FROM approvals WHERE seq > $1 AND ($2::text IS NULL OR status = $2) "
-                        + "AND ($3::text IS NULL OR agent_id = $3) ORDER BY seq LIMIT $4")
-                .execute(Tuple.of(cursor.afterSeq(), f.status(), f.agentId(), cursor.limit()))
+                        + "AND ($3::text IS NULL OR agent_id = $3) AND ($5::text IS NULL OR agent_id IN "
+                        + "(SELECT agent_id FROM agent_owners WHERE user_id = $5)) ORDER BY seq LIMIT $4")
+                .execute(Tuple.of(cursor.afterSeq(), f.status(), f.agentId(), cursor.limit(), f.ownerId()))
                 .map(rows -> Rows.all(rows, Approval::of));
     }
 }

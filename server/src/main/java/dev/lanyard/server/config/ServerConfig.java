@@ -1,6 +1,9 @@
 package dev.lanyard.server.config;
 
+import dev.lanyard.server.authservers.WebUrls;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,11 +39,18 @@ public record ServerConfig(
     }
 
     /**
-     * The org server's sign-in: authorization code lifetime (≤ 60 s) and the failed-login limits per login and per
-     * client address within a 15-minute window.
+     * The org server's sign-in: authorization code lifetime (≤ 60 s), the failed-login limits per login and per
+     * client address within a 15-minute window, and the redirect URIs the built-in console client may use besides
+     * loopback ones ({@code LANYARD_CONSOLE_REDIRECT_URIS}, comma-separated: https, or http on a loopback host).
      */
-    public record SignIn(int codeTtlSeconds, int maxFailuresPerLogin, int maxFailuresPerIp) {
-        public static final SignIn DEFAULTS = new SignIn(60, 5, 20);
+    public record SignIn(int codeTtlSeconds, int maxFailuresPerLogin, int maxFailuresPerIp,
+                         List<String> consoleRedirectUris) {
+        public static final SignIn DEFAULTS = new SignIn(60, 5, 20, List.of());
+        static final int MAX_CONSOLE_REDIRECT_URIS = 20;
+
+        public SignIn {
+            consoleRedirectUris = List.copyOf(consoleRedirectUris);
+        }
     }
 
     public static ServerConfig fromEnvironment() {
@@ -61,7 +71,8 @@ public record ServerConfig(
         SignIn signIn = new SignIn(
                 intSetting(env, "LANYARD_AUTH_CODE_TTL_SECONDS", SignIn.DEFAULTS.codeTtlSeconds(), 1, 60),
                 intSetting(env, "LANYARD_LOGIN_MAX_FAILURES", SignIn.DEFAULTS.maxFailuresPerLogin(), 1, 1000),
-                intSetting(env, "LANYARD_LOGIN_MAX_FAILURES_PER_IP", SignIn.DEFAULTS.maxFailuresPerIp(), 1, 100000));
+                intSetting(env, "LANYARD_LOGIN_MAX_FAILURES_PER_IP", SignIn.DEFAULTS.maxFailuresPerIp(), 1, 100000),
+                consoleRedirectUris(env.get("LANYARD_CONSOLE_REDIRECT_URIS")));
         return new ServerConfig(host, port, baseUrl, dataDir,
                 nonBlank(env.get("LANYARD_DATABASE_URL")), adminToken(env.get("LANYARD_ADMIN_TOKEN")),
                 nonBlank(env.get("LANYARD_MASTER_KEY")).map(Secret::new), signingAlg, signIn, policy(env));
@@ -111,6 +122,33 @@ public record ServerConfig(
             // fall through
         }
         throw new ConfigException(name + " must be a number from " + min + " to " + max + ", got '" + value + "'");
+    }
+
+    /** Exact redirect URIs, each following the rule of every registered URL (WebUrls): https, or http on loopback. */
+    private static List<String> consoleRedirectUris(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        List<String> uris = new ArrayList<>();
+        for (String u : value.split(",")) {
+            String uri = u.trim();
+            if (uri.isEmpty()) {
+                continue;
+            }
+            try {
+                WebUrls.check("LANYARD_CONSOLE_REDIRECT_URIS entry '" + uri + "'", uri, true);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
+            if (!uris.contains(uri)) {
+                uris.add(uri);
+            }
+        }
+        if (uris.size() > SignIn.MAX_CONSOLE_REDIRECT_URIS) {
+            throw new ConfigException("LANYARD_CONSOLE_REDIRECT_URIS lists more than "
+                    + SignIn.MAX_CONSOLE_REDIRECT_URIS + " URIs");
+        }
+        return uris;
     }
 
     /** Shortest acceptable LANYARD_ADMIN_TOKEN: a guessable first admin token would be the whole directory. */

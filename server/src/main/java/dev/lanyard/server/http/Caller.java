@@ -1,11 +1,10 @@
 package dev.lanyard.server.http;
 
-import dev.lanyard.server.admin.AdminPrincipal;
 import io.vertx.ext.web.RoutingContext;
 import java.util.regex.Pattern;
 
 /** Who is calling and on which request: the request id and client address that every audit event carries. */
-public record Caller(String requestId, String clientIp, AdminPrincipal principal) {
+public record Caller(String requestId, String clientIp, Principal principal) {
     private static final String KEY = "lanyard.caller";
     private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[0-9A-Za-z._:-]{1,128}");
 
@@ -26,11 +25,11 @@ public record Caller(String requestId, String clientIp, AdminPrincipal principal
         return caller;
     }
 
-    public static void authenticate(RoutingContext ctx, AdminPrincipal principal) {
+    public static void authenticate(RoutingContext ctx, Principal principal) {
         ctx.put(KEY, new Caller(of(ctx).requestId, of(ctx).clientIp, principal));
     }
 
-    /** The audit actor: the admin token that made the request, or "anonymous" before authentication. */
+    /** The audit actor: the admin token or user that made the request, or "anonymous" before authentication. */
     public String actor() {
         return principal == null ? "anonymous" : principal.actor();
     }

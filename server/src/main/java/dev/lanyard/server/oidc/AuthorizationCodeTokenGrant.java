@@ -14,20 +14,22 @@ import java.util.Base64;
 import java.util.Set;
 
 /**
- * {@code grant_type=authorization_code} at the org token endpoint, for sign-on apps: client authentication of the
- * app ({@code client_secret_basic} for confidential apps, {@code client_id} alone for public ones, which PKCE then
- * binds; {@code private_key_jwt} apps are authenticated by the token endpoint before this runs), then
- * {@link AuthorizationCodeGrant}.
+ * {@code grant_type=authorization_code} at the org token endpoint, for sign-on apps and the console client: client
+ * authentication of the app ({@code client_secret_basic} for confidential apps, {@code client_id} alone for public
+ * ones and the console client, which PKCE then binds; {@code private_key_jwt} apps are authenticated by the token
+ * endpoint before this runs), then {@link AuthorizationCodeGrant}.
  */
 public final class AuthorizationCodeTokenGrant implements Grant {
     private static final Set<String> ALLOWED = Set.of("grant_type", "code", "redirect_uri", "code_verifier", "client_id",
-            "client_assertion", "client_assertion_type");
+            "client_assertion", "client_assertion_type", "resource");
     private final Database db;
     private final AuthorizationCodeGrant grant;
+    private final OrgClients clients;
 
-    public AuthorizationCodeTokenGrant(Database db, AuthorizationCodeGrant grant) {
+    AuthorizationCodeTokenGrant(Database db, AuthorizationCodeGrant grant, OrgClients clients) {
         this.db = db;
         this.grant = grant;
+        this.clients = clients;
     }
 
     @Override
@@ -54,7 +56,8 @@ public final class AuthorizationCodeTokenGrant implements Grant {
                 : authenticate(req.authorization(), form);
         return authenticated
                 .compose(client -> grant.redeem(client.id(), client.authenticated(), form.get("code").orElse(null),
-                        form.get("redirect_uri").orElse(null), form.get("code_verifier").orElse(null)));
+                        form.get("redirect_uri").orElse(null), form.get("code_verifier").orElse(null),
+                        form.get("resource").orElse(null)));
     }
 
     private record Client(String id, boolean authenticated) {}
@@ -82,7 +85,7 @@ public final class AuthorizationCodeTokenGrant implements Grant {
             if (paramId != null && !paramId.equals(id)) {
                 return Future.failedFuture(OAuthException.invalidRequest("client_id does not match the credentials"));
             }
-            return SignOnApp.find(db.pool(), id).map(found -> {
+            return clients.find(db.pool(), id).map(found -> {
                 if (found.isEmpty() || !found.get().active()) {
                     throw OAuthException.invalidClient("client authentication failed");
                 }
@@ -96,7 +99,7 @@ public final class AuthorizationCodeTokenGrant implements Grant {
         if (paramId == null) {
             return Future.failedFuture(OAuthException.invalidClient("client authentication is required"));
         }
-        return SignOnApp.find(db.pool(), paramId).map(found -> {
+        return clients.find(db.pool(), paramId).map(found -> {
             if (found.isEmpty() || !found.get().active()) {
                 throw OAuthException.invalidClient("client authentication failed");
             }

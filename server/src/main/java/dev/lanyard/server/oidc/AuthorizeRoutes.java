@@ -1,6 +1,7 @@
 package dev.lanyard.server.oidc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lanyard.server.approvals.ApprovalsAuthHandler;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRecord;
 import dev.lanyard.server.config.ServerConfig;
@@ -58,18 +59,22 @@ final class AuthorizeRoutes {
     private final SigningKeys keys;
     private final ServerConfig config;
     private final LoginThrottle throttle;
+    private final OrgClients clients;
+    private final String approvalsResource;
     private final AuthorizationCodes codes = new AuthorizationCodes();
     private volatile FormState formState;
     private static volatile String dummyHash;
 
     AuthorizeRoutes(Vertx vertx, Database db, AuditLog audit, SigningKeys keys, ServerConfig config,
-                    LoginThrottle throttle) {
+                    LoginThrottle throttle, OrgClients clients) {
         this.vertx = vertx;
         this.db = db;
         this.audit = audit;
         this.keys = keys;
         this.config = config;
         this.throttle = throttle;
+        this.clients = clients;
+        this.approvalsResource = ApprovalsAuthHandler.resourceUri(config.baseUrl());
     }
 
     void mount(Router router, Handler<RoutingContext> readinessGate) {
@@ -101,7 +106,7 @@ final class AuthorizeRoutes {
             refusePage(ctx, null, "missing_client_id", "The request has no client_id.");
             return;
         }
-        SignOnApp.find(db.pool(), clientId).onFailure(ctx::fail).onSuccess(found -> {
+        clients.find(db.pool(), clientId).onFailure(ctx::fail).onSuccess(found -> {
             if (found.isEmpty() || !found.get().active()) {
                 refusePage(ctx, clientId, "unknown_client", "The application is unknown or not active.");
                 return;
@@ -114,7 +119,7 @@ final class AuthorizeRoutes {
             }
             FormState.Pending pending;
             try {
-                pending = validate(q, clientId, redirectUri);
+                pending = validate(q, app, redirectUri);
             } catch (OAuthException e) {
                 refuseRedirect(ctx, clientId, redirectUri, q.get("state"), e);
                 return;
@@ -124,7 +129,7 @@ final class AuthorizeRoutes {
     }
 
     /** Everything after client and redirect URI: refusals from here on go back to the client (RFC 6749 §4.1.2.1). */
-    private static FormState.Pending validate(MultiMap q, String clientId, String redirectUri) {
+    private FormState.Pending validate(MultiMap q, SignOnApp app, String redirectUri) {
         for (String name : q.names()) {
             if (q.getAll(name).size() > 1) {
                 throw OAuthException.invalidRequest("parameter '" + Ids.sanitize(name) + "' is repeated");
@@ -161,7 +166,7 @@ final class AuthorizeRoutes {
             throw new OAuthException("invalid_scope", "scope must include openid");
         }
         for (String s : scopes) {
-            if (!SCOPES.contains(s)) {
+            if (!SCOPES.contains(s) && !(app.console() && s.equals(ApprovalsAuthHandler.SCOPE))) {
                 throw new OAuthException("invalid_scope", "scope '" + Ids.sanitize(s) + "' is not offered here");
             }
         }
@@ -188,8 +193,30 @@ final class AuthorizeRoutes {
         if (resources.size() > 10) {
             throw new OAuthException("invalid_target", "at most 10 resource parameters");
         }
-        return new FormState.Pending(clientId, redirectUri, String.join(" ", scopes), q.get("state"), q.get("nonce"),
+        checkApprovalsResource(app, scopes, resources);
+        return new FormState.Pending(app.id(), redirectUri, String.join(" ", scopes), q.get("state"), q.get("nonce"),
                 challenge, List.copyOf(resources), null, 0);
+    }
+
+    /**
+     * The approvals API as a resource (RFC 8707): only the console client may name it, and only with the scope
+     * {@code lanyard.approvals}; that client names nothing else, since its access token is for the approvals API only.
+     */
+    private void checkApprovalsResource(SignOnApp app, Set<String> scopes, List<String> resources) {
+        for (String r : resources) {
+            if (app.console() && !r.equals(approvalsResource)) {
+                throw new OAuthException("invalid_target", "this client may only ask for the resource "
+                        + approvalsResource);
+            }
+            if (!app.console() && r.equals(approvalsResource)) {
+                throw new OAuthException("invalid_target", "the resource " + approvalsResource
+                        + " is offered only to the " + OrgClients.CONSOLE + " client");
+            }
+        }
+        if (resources.contains(approvalsResource) && !scopes.contains(ApprovalsAuthHandler.SCOPE)) {
+            throw new OAuthException("invalid_scope", "the resource " + approvalsResource + " needs the scope "
+                    + ApprovalsAuthHandler.SCOPE);
+        }
     }
 
     private static boolean absoluteWithoutFragment(String s) {
@@ -242,7 +269,7 @@ final class AuthorizeRoutes {
         }
         String login = form.get("username").orElse("").trim();
         String password = form.get("password").orElse("");
-        SignOnApp.find(db.pool(), pending.clientId()).onFailure(ctx::fail).onSuccess(found -> {
+        clients.find(db.pool(), pending.clientId()).onFailure(ctx::fail).onSuccess(found -> {
             if (found.isEmpty() || !found.get().active() || !found.get().registered(pending.redirectUri())) {
                 refusePage(ctx, pending.clientId(), "unknown_client", "The application is unknown or not active.");
                 return;
@@ -381,7 +408,7 @@ final class AuthorizeRoutes {
     }
 
     private Future<?> auditRefusal(RoutingContext ctx, String clientId, String reason, String description) {
-        String target = clientId != null && Ids.isValid("app", clientId) ? clientId : "unknown_client";
+        String target = OrgClients.wellFormed(clientId) ? clientId : "unknown_client";
         ObjectNode details = AuditRecord.fields().put("reason", reason);
         if (description != null) {
             details.put("description", description);

@@ -20,14 +20,16 @@ public final class OidcRoutes {
     private final UserInfoRoute userinfo;
     private final AuthorizationCodeGrant grant;
     private final Database db;
+    private final OrgClients clients;
 
     public OidcRoutes(Vertx vertx, Database db, AuditLog audit, SigningKeys keys, ServerConfig config) {
         this.db = db;
+        this.clients = new OrgClients(config.signIn().consoleRedirectUris());
         this.discovery = new Discovery(db, keys, config.baseUrl());
         this.authorize = new AuthorizeRoutes(vertx, db, audit, keys, config, new LoginThrottle(
-                config.signIn().maxFailuresPerLogin(), config.signIn().maxFailuresPerIp()));
+                config.signIn().maxFailuresPerLogin(), config.signIn().maxFailuresPerIp()), clients);
         this.userinfo = new UserInfoRoute(db, keys, config.baseUrl());
-        this.grant = new AuthorizationCodeGrant(vertx, db, audit, keys, config.baseUrl());
+        this.grant = new AuthorizationCodeGrant(vertx, db, audit, keys, config.baseUrl(), clients);
     }
 
     /** The authorization_code grant, for the general token endpoint to call. */
@@ -44,6 +46,6 @@ public final class OidcRoutes {
 
     /** The authorization_code grant as the org token endpoint runs it. */
     public AuthorizationCodeTokenGrant tokenGrant() {
-        return new AuthorizationCodeTokenGrant(db, grant);
+        return new AuthorizationCodeTokenGrant(db, grant, clients);
     }
 }

@@ -1,19 +1,24 @@
 package dev.lanyard.server.oidc;
 
+import dev.lanyard.server.authservers.WebUrls;
 import dev.lanyard.server.directory.Rows;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
-/** A sign-on app as the org server's sign-in sees it: a client of the org authorization server (table {@code apps}). */
+/**
+ * A sign-on app as the org server's sign-in sees it: a client of the org authorization server (table {@code apps}),
+ * or the built-in console client ({@code console}, see {@link OrgClients}).
+ */
 record SignOnApp(String id, String name, String clientType, String authMethod, String secretHash,
-                 List<String> redirectUris, String status) {
+                 List<String> redirectUris, String status, boolean console) {
 
     boolean active() {
         return "ACTIVE".equals(status);
@@ -23,9 +28,22 @@ record SignOnApp(String id, String name, String clientType, String authMethod, S
         return "CONFIDENTIAL".equals(clientType);
     }
 
-    /** Exact string comparison (no normalisation, no prefix or wildcard matching). */
+    /**
+     * Exact string comparison (no normalisation, no prefix or wildcard matching); the console client, a native-app
+     * style client, may also use any loopback redirect URI on any port (RFC 8252 §7.3).
+     */
     boolean registered(String redirectUri) {
-        return redirectUri != null && redirectUris.contains(redirectUri);
+        return redirectUri != null && (redirectUris.contains(redirectUri) || console && loopback(redirectUri));
+    }
+
+    /** {@code http} on a loopback host (127.0.0.0/8, [::1], localhost), any port and path, no user info or fragment. */
+    private static boolean loopback(String redirectUri) {
+        try {
+            URI uri = WebUrls.check("redirect_uri", redirectUri, true);
+            return "http".equals(uri.getScheme()) && WebUrls.isLoopback(uri.getHost());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Whether {@code secret} hashes to the stored SHA-256, compared in constant time. */
@@ -55,6 +73,6 @@ record SignOnApp(String id, String name, String clientType, String authMethod, S
     private static SignOnApp fromRow(Row row) {
         return new SignOnApp(row.getString("id"), row.getString("name"), row.getString("client_type"),
                 row.getString("token_endpoint_auth_method"), row.getString("client_secret_hash"),
-                Rows.strings(row, "redirect_uris"), row.getString("status"));
+                Rows.strings(row, "redirect_uris"), row.getString("status"), false);
     }
 }

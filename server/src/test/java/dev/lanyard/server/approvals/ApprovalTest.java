@@ -20,7 +20,7 @@ class ApprovalTest {
     private final Api admin = server.admin();
     private final OAuthFixtures of = new OAuthFixtures(server);
 
-    private static String approvalId(Api.Resp refused) {
+    static String approvalId(Api.Resp refused) {
         Matcher m = APPROVAL.matcher(refused.body().path("error_description").asText());
         assertTrue(m.find(), refused.toString());
         return m.group();

@@ -3,6 +3,7 @@ package dev.lanyard.server.oidc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanyard.server.TestServer;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -33,6 +34,9 @@ public final class SignIn {
             .connectTimeout(Duration.ofSeconds(10)).build();
     public static final String REDIRECT = "https://app.example.com/callback";
     public static final String PASSWORD = "correct horse battery staple";
+    /** The built-in client for people deciding approvals, and the scope of its approvals-API token. */
+    public static final String CONSOLE = "lanyard-console";
+    public static final String APPROVALS_SCOPE = "lanyard.approvals";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final TestServer server;
@@ -44,7 +48,7 @@ public final class SignIn {
     public record App(String id, String secret) {}
 
     /** A CONFIDENTIAL client_secret_basic app (secret set) or a PUBLIC one (secret null). */
-    App app(boolean confidential, String... redirectUris) {
+    public App app(boolean confidential, String... redirectUris) {
         String id = "app_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         String secret = confidential ? "secret-" + UUID.randomUUID() : null;
         try (Connection c = server.jdbc(); PreparedStatement st = c.prepareStatement(
@@ -206,6 +210,44 @@ public final class SignIn {
         assertEquals(303, r.statusCode(), r.body());
         assertEquals(true, r.headers().firstValue("Location").orElse("").startsWith(query.get("redirect_uri") + "?"));
         return redirectParams(r);
+    }
+
+    /** A console sign-in request on a loopback redirect URI on some port (RFC 8252 §7.3) asking for {@code scope}. */
+    public static Map<String, String> consoleRequest(String verifier, String scope) {
+        Map<String, String> q = request(CONSOLE, verifier);
+        q.put("redirect_uri", "http://127.0.0.1:" + (49152 + RANDOM.nextInt(16000)) + "/callback");
+        q.put("scope", scope);
+        return q;
+    }
+
+    /** The approvals API's resource indicator on this server. */
+    public String approvalsResource() {
+        return server.baseUrl() + "/api/v1/approvals";
+    }
+
+    /**
+     * {@code login} signs in at the login form with the console client (code + PKCE, {@code resource} = the approvals
+     * API when {@code scope} asks for it) and the code is redeemed: the token response.
+     */
+    public JsonNode consoleTokens(String login, String scope) {
+        String verifier = verifier();
+        Map<String, String> q = consoleRequest(verifier, scope);
+        if (scope.contains(APPROVALS_SCOPE)) {
+            q.put("resource", approvalsResource());
+        }
+        Map<String, String> back = code(q, login);
+        HttpResponse<String> token = redeem(new App(CONSOLE, null), back.get("code"), q.get("redirect_uri"), verifier);
+        assertEquals(200, token.statusCode(), token.body());
+        try {
+            return dev.lanyard.server.Api.JSON.readTree(token.body());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An access token for the approvals API, {@code login} having signed in with the console client. */
+    public String approvalsToken(String login) {
+        return consoleTokens(login, "openid " + APPROVALS_SCOPE).path("access_token").asText();
     }
 
     public HttpResponse<String> redeem(App app, String code, String redirectUri, String verifier) {
