@@ -10,19 +10,38 @@ final class Cidr {
     private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9a-fA-F:.]+");
     private static final java.util.regex.Pattern PREFIX = java.util.regex.Pattern.compile("\\d{1,3}");
 
+    /**
+     * Parsed networks by their text: policies test requests against the same few configured networks on every
+     * decision. Bounded; dropped whole when full (a policy matching against request-supplied CIDRs keeps working).
+     */
+    private static final java.util.Map<String, Range> NETWORKS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int MAX_CACHED = 1024;
+
     private Cidr() {}
 
     /** A network as [first, last] address with its family width in bits. */
     record Range(BigInteger first, BigInteger last, int bits) {}
 
     static Object contains(Object cidr, Object other) {
-        Range net = parseCidr(Values.string(cidr));
+        Range net = network(Values.string(cidr));
         String o = Values.string(other);
         Range r = o.indexOf('/') >= 0 ? parseCidr(o) : single(o);
         if (r.bits != net.bits) {
             return false;
         }
         return net.first.compareTo(r.first) <= 0 && net.last.compareTo(r.last) >= 0;
+    }
+
+    private static Range network(String s) {
+        Range r = NETWORKS.get(s);
+        if (r == null) {
+            r = parseCidr(s);
+            if (NETWORKS.size() >= MAX_CACHED) {
+                NETWORKS.clear();
+            }
+            NETWORKS.put(s, r);
+        }
+        return r;
     }
 
     static Range parseCidr(String s) {

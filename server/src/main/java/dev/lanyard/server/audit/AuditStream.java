@@ -92,7 +92,15 @@ public final class AuditStream {
         }
         reading = true;
         dirty = false;
-        filter.after(cursor, BATCH).run(pool)
+        // The head is read before the events: every event up to it was committed then (appends hold the head's lock
+        // until they commit), so a read that comes back short has seen all matching events up to the head, and the
+        // cursor may jump there. Otherwise a filtered stream (the revocation feed) would re-scan every unrelated event
+        // since its last match on each notification.
+        long[] head = {cursor};
+        AuditLog.headSeq(pool).compose(h -> {
+                    head[0] = h;
+                    return filter.after(cursor, BATCH).run(pool);
+                })
                 .onComplete(ar -> {
                     reading = false;
                     if (closed) {
@@ -108,6 +116,9 @@ public final class AuditStream {
                     for (AuditEvent e : events) {
                         response.write("id: " + e.seq() + "\nevent: " + eventName + "\ndata: " + Json.write(view.apply(e)) + "\n\n");
                         cursor = e.seq();
+                    }
+                    if (events.size() < BATCH) {
+                        cursor = Math.max(cursor, head[0]);
                     }
                     if (events.size() == BATCH || dirty) {
                         poke();
