@@ -111,16 +111,21 @@ public final class PolicyDecisionPoint {
                 return Future.succeededFuture(unchanged);
             }
             Active next = (Active) outcome;
-            Active previous = active.getAndSet(next);
-            lastRejection.set(null);
-            LOG.info("policy revision {} active ({} files, compiled, tested and instantiated in {} ms)",
-                    next.revision().revision(), next.revision().files().size(), (System.nanoTime() - started) / 1_000_000);
+            Active previous = active.get();
             var details = AuditRecord.fields().put("source", loader.source())
                     .put("previous_revision", previous == null ? null : previous.revision().revision())
                     .put("files", next.revision().files().size())
                     .put("tests_passed", next.revision().tests().passed());
+            // recorded before it serves: no decision names a revision whose activation is not in the trail yet
             return appendSystem("policy.activated", next.revision().revision(), AuditRecord.SUCCESS, details)
-                    .map(v -> next.revision());
+                    .map(v -> {
+                        active.set(next);
+                        lastRejection.set(null);
+                        LOG.info("policy revision {} active ({} files, compiled, tested and instantiated in {} ms)",
+                                next.revision().revision(), next.revision().files().size(),
+                                (System.nanoTime() - started) / 1_000_000);
+                        return next.revision();
+                    });
         });
     }
 
