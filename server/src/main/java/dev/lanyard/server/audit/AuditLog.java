@@ -3,7 +3,12 @@ package dev.lanyard.server.audit;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.server.http.Ids;
 import dev.lanyard.server.http.Json;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
@@ -13,6 +18,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * Appends audit events inside the caller's transaction, so an event exists if and only if the change it describes
@@ -96,9 +104,88 @@ public final class AuditLog {
         });
     }
 
-    /** For events that stand alone (a failed authentication changes nothing else). */
-    public Future<AuditEvent> appendAlone(io.vertx.sqlclient.Pool pool, AuditRecord record) {
-        return pool.withTransaction(tx -> append(tx, record));
+    /** For events that stand alone (a failed authentication changes nothing else); written by {@link #appendGrouped}. */
+    public Future<AuditEvent> appendAlone(Pool pool, AuditRecord record) {
+        return appendGrouped(pool, record, null);
+    }
+
+    /** One grouped append; {@code context} is the caller's, where its future completes (null: any thread). */
+    private record Pending(Pool pool, AuditRecord record, Function<SqlConnection, Future<Void>> alongside,
+                           Context context, Promise<AuditEvent> done) {
+        void finish(AsyncResult<AuditEvent> result) {
+            if (context == null || context == Vertx.currentContext()) {
+                done.handle(result);
+            } else {
+                context.runOnContext(v -> done.handle(result));
+            }
+        }
+    }
+
+    private static final int MAX_GROUP = 500;
+    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writing = new AtomicBoolean();
+
+    /**
+     * Group commit: appends {@code record}, after running {@code alongside} (may be null) in the same transaction,
+     * and completes once both are committed. Appends that arrive while a group is being written go together into the
+     * next one: one transaction, one lock of the chain's head, one NOTIFY for all of them. Holding the head's lock
+     * per event, across the client round trips of the insert and the commit, is what capped busy token endpoints at a
+     * few hundred issuances a second. If a group fails, each of its members is retried alone, so one bad write fails
+     * only its own caller.
+     */
+    public Future<AuditEvent> appendGrouped(Pool pool, AuditRecord record, Function<SqlConnection, Future<Void>> alongside) {
+        Promise<AuditEvent> done = Promise.promise();
+        pending.add(new Pending(pool, record, alongside, Vertx.currentContext(), done));
+        writeNextGroup();
+        return done.future();
+    }
+
+    private void writeNextGroup() {
+        if (!writing.compareAndSet(false, true)) {
+            return;
+        }
+        List<Pending> group = new ArrayList<>();
+        for (Pending p = pending.peek(); p != null && group.size() < MAX_GROUP
+                && (group.isEmpty() || p.pool() == group.get(0).pool()); p = pending.peek()) {
+            group.add(pending.poll());
+        }
+        if (group.isEmpty()) {
+            writing.set(false);
+            if (!pending.isEmpty()) {
+                writeNextGroup();
+            }
+            return;
+        }
+        Pool pool = group.get(0).pool();
+        pool.withTransaction(tx -> writeGroup(tx, group)).onComplete(ar -> {
+            if (ar.succeeded()) {
+                for (int i = 0; i < group.size(); i++) {
+                    group.get(i).finish(Future.succeededFuture(ar.result().get(i)));
+                }
+            } else if (group.size() == 1) {
+                group.get(0).finish(Future.failedFuture(ar.cause()));
+            } else {
+                for (Pending p : group) {
+                    pool.withTransaction(tx -> writeGroup(tx, List.of(p))).map(events -> events.get(0))
+                            .onComplete(p::finish);
+                }
+            }
+            writing.set(false);
+            if (!pending.isEmpty()) {
+                writeNextGroup();
+            }
+        });
+    }
+
+    private Future<List<AuditEvent>> writeGroup(SqlConnection tx, List<Pending> group) {
+        Future<Void> before = Future.succeededFuture();
+        for (Pending p : group) {
+            if (p.alongside() != null) {
+                before = before.compose(v -> p.alongside().apply(tx));
+            }
+        }
+        List<AuditRecord> records = group.stream().map(Pending::record).toList();
+        return before.compose(v -> appendAll(tx, records));
     }
 
     static AuditEvent fromRow(Row row) {

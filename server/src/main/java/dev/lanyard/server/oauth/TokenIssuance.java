@@ -12,8 +12,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The last step of every grant: sign, then record the token and its audit event in one transaction. The token is
- * returned only once both are committed — an issuance nobody can trace or revoke must not happen.
+ * The last step of every grant: sign, then record the token and its audit event in one transaction (shared with
+ * other issuances committing at the same moment, see {@link AuditLog#appendGrouped}). The token is returned only once
+ * both are committed — an issuance nobody can trace or revoke must not happen.
  */
 public final class TokenIssuance {
     private final Vertx vertx;
@@ -47,10 +48,9 @@ public final class TokenIssuance {
                 .put("client_id", token.clientId()).put("agent", token.agentId()).put("principal", token.userId())
                 .put("audience", token.audience()).put("scope_granted", token.scope())
                 .put("session", token.sessionId()).put("expires_at", token.expiresAt().toString());
-        return db.inTransaction(tx -> registry.record(tx, token)
-                        .compose(v -> audit.append(tx, new AuditRecord(event, "agent:" + token.agentId(),
-                                token.userId() != null ? token.userId() : token.agentId(), AuditRecord.SUCCESS,
-                                caller.requestId(), caller.clientIp(), details))))
+        return audit.appendGrouped(db.pool(), new AuditRecord(event, "agent:" + token.agentId(),
+                        token.userId() != null ? token.userId() : token.agentId(), AuditRecord.SUCCESS,
+                        caller.requestId(), caller.clientIp(), details), tx -> registry.record(tx, token))
                 .map(e -> jwt);
     }
 

@@ -1,0 +1,130 @@
+package dev.lanyard.server.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanyard.server.store.Database;
+import dev.lanyard.server.store.EmbeddedDatabase;
+import dev.lanyard.server.store.Migrations;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Group commit of audit appends ({@link AuditLog#appendGrouped}) on a real PostgreSQL: concurrent appends share
+ * transactions yet each caller learns of its own committed event, the chain stays gap-free and verifiable, and a
+ * member whose write fails fails alone.
+ */
+class GroupCommitTest {
+    private static EmbeddedDatabase pg;
+    private static Vertx vertx;
+    private static Database db;
+    private static final AuditLog audit = new AuditLog();
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = EmbeddedDatabase.start(Files.createTempDirectory("lanyard-group-commit-"));
+        Migrations.apply(pg.location());
+        vertx = Vertx.vertx();
+        db = Database.unattached(vertx);
+        db.attach(pg.location());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        db.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        pg.close();
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private static AuditRecord record(String target) {
+        return new AuditRecord("test.grouped", "system:test", target, AuditRecord.SUCCESS, null, null,
+                AuditRecord.fields().put("n", target));
+    }
+
+    /** A write that must commit with its event: a replay-guard row named after it. */
+    private static java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<Void>> claim(String jti) {
+        return tx -> tx.preparedQuery("INSERT INTO replay_guard (namespace, jti, expires_at) VALUES ($1, $2, $3)")
+                .execute(Tuple.of("group-commit-test", jti, Instant.now().plusSeconds(600).atOffset(ZoneOffset.UTC)))
+                .mapEmpty();
+    }
+
+    @Test
+    void concurrentAppendsShareTransactionsAndEachGetsItsOwnEvent() throws Exception {
+        long headBefore = await(AuditLog.headSeq(db.pool()));
+        List<Future<AuditEvent>> all = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            all.add(audit.appendGrouped(db.pool(), record("t" + i), claim("ok-" + i)));
+        }
+        Set<Long> seqs = new HashSet<>();
+        Set<Instant> groups = new HashSet<>();
+        for (int i = 0; i < all.size(); i++) {
+            AuditEvent e = await(all.get(i));
+            assertEquals("t" + i, e.target(), "each caller gets its own event");
+            seqs.add(e.seq());
+            groups.add(e.time());
+        }
+        assertEquals(300, seqs.size());
+        assertEquals(headBefore + 300, await(AuditLog.headSeq(db.pool())));
+        assertTrue(groups.size() < 300, "appends arriving together were committed together (" + groups.size() + " groups)");
+        // every event and every alongside write is committed, and the chain links and hashes verify
+        var rows = await(db.pool().query("SELECT " + AuditLog.COLUMNS + " FROM audit_events WHERE seq > " + headBefore
+                + " ORDER BY seq").execute());
+        String prev = null;
+        long expect = headBefore;
+        for (Row row : rows) {
+            AuditEvent e = AuditLog.fromRow(row);
+            assertEquals(++expect, e.seq(), "no gap");
+            if (prev != null) {
+                assertEquals(prev, e.prevHash());
+            }
+            assertEquals(AuditChain.hash(e), e.hash());
+            prev = e.hash();
+        }
+        assertEquals(300, expect - headBefore);
+        long claimed = await(db.pool().query("SELECT count(*) AS n FROM replay_guard WHERE jti LIKE 'ok-%'").execute())
+                .iterator().next().getLong("n");
+        assertEquals(300, claimed);
+    }
+
+    @Test
+    void aFailingMemberFailsAloneAndLeavesNoEvent() throws Exception {
+        await(audit.appendGrouped(db.pool(), record("first"), claim("dup")));
+        List<Future<AuditEvent>> group = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            // the tenth repeats a primary key: its transaction must fail, and only its own
+            group.add(audit.appendGrouped(db.pool(), record("m" + i), claim(i == 10 ? "dup" : "member-" + i)));
+        }
+        for (int i = 0; i < group.size(); i++) {
+            Future<AuditEvent> f = group.get(i);
+            try {
+                await(f);
+            } catch (Exception ignored) {
+                // judged below
+            }
+            assertEquals(i != 10, f.succeeded(), "member " + i);
+        }
+        long events = await(db.pool().preparedQuery("SELECT count(*) AS n FROM audit_events WHERE target = $1")
+                .execute(Tuple.of("m10"))).iterator().next().getLong("n");
+        assertEquals(0, events, "the failed member's event was not committed");
+        long others = await(db.pool().query("SELECT count(*) AS n FROM audit_events WHERE target LIKE 'm%'")
+                .execute()).iterator().next().getLong("n");
+        assertEquals(19, others);
+    }
+}
