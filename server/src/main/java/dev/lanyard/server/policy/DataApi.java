@@ -22,13 +22,14 @@ import org.slf4j.LoggerFactory;
  * OPA's Data API ({@code /v1/data/{path}}), so existing OPA clients work against Lanyard unchanged:
  * {@code POST} with {@code {"input": …}} (or {@code GET}, optionally with {@code ?input=<json>}) answers
  * {@code {"result": …, "decision_id": …}}, without {@code result} when the document is undefined. Errors use OPA's
- * {@code {"code","message"}} form. {@code pretty} and {@code metrics} are honoured; OPA's other query options
- * ({@code provenance}, {@code explain}, {@code instrument}, {@code strict-builtin-errors}) are accepted and ignored.
+ * {@code {"code","message"}} form. {@code pretty}, {@code metrics} and {@code provenance} (the policy revision that decided) are honoured; OPA's
+ * other query options ({@code explain}, {@code instrument}, {@code strict-builtin-errors}) are accepted and ignored.
  * Every evaluation goes to the decision log.
  */
 public final class DataApi {
     private static final Logger LOG = LoggerFactory.getLogger(DataApi.class);
     private static final int MAX_BODY_BYTES = 1024 * 1024;
+    private static final String VERSION = String.valueOf(DataApi.class.getPackage().getImplementationVersion());
 
     private final PolicyDecisionPoint pdp;
     private final PdpAuthentication auth;
@@ -81,6 +82,12 @@ public final class DataApi {
                         out.put("decision_id", ev.decisionId());
                         if (flag(ctx, "metrics")) {
                             out.putObject("metrics").put("timer_rego_query_eval_ns", ev.micros() * 1_000);
+                        }
+                        if (flag(ctx, "provenance")) {
+                            // OPA's shape; the revision is the policy set's content hash, as in the decision log
+                            ObjectNode provenance = out.putObject("provenance");
+                            provenance.put("version", VERSION).put("revision", ev.revision());
+                            provenance.putObject("bundles").putObject("lanyard").put("revision", ev.revision());
                         }
                         reply(ctx, 200, out);
                     });

@@ -76,6 +76,14 @@ class DataApiTest {
         assertTrue(r.body().path("result").path("allow").asBoolean(), r.toString());
         assertTrue(r.raw().contains("\n"), "pretty output is indented");
         assertTrue(r.body().path("metrics").has("timer_rego_query_eval_ns"), r.toString());
+        assertFalse(r.body().has("provenance"), "provenance only when asked for");
+        // provenance names the policy revision that decided, the one GET /api/v1/policies shows as active
+        Api.Resp withProvenance = admin.get(MCP + "?input=" + input + "&provenance=true");
+        String active = admin.get("/api/v1/policies").body().path("active").path("revision").asText();
+        assertEquals(64, active.length());
+        assertEquals(active, withProvenance.body().path("provenance").path("revision").asText(), withProvenance.toString());
+        assertEquals(active, withProvenance.body().path("provenance").path("bundles").path("lanyard").path("revision")
+                .asText(), withProvenance.toString());
         // OPA's other options are accepted
         assertEquals(200, admin.get(MCP + "?input=" + input + "&provenance&explain=off&strict-builtin-errors").status());
     }
