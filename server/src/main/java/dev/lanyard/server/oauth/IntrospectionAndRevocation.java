@@ -7,12 +7,13 @@ import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRecord;
 import dev.lanyard.server.http.Caller;
 import dev.lanyard.server.http.Ids;
+import dev.lanyard.server.http.RawBody;
+import dev.lanyard.server.oidc.OAuthReplies;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.text.ParseException;
@@ -52,13 +53,15 @@ public final class IntrospectionAndRevocation {
     private record Requester(String clientId, boolean admin, boolean mayWrite, String actor) {}
 
     public void mount(Router router, Handler<RoutingContext> readinessGate) {
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(TokenForm.MAX_BYTES);
-        router.post("/oauth2/v1/introspect").handler(body).handler(readinessGate).handler(ctx -> introspect(ctx, null));
+        RawBody body = RawBody.upTo(TokenForm.MAX_BYTES);
+        router.post("/oauth2/v1/introspect").handler(body).handler(readinessGate).handler(ctx -> introspect(ctx, null))
+                .failureHandler(OAuthReplies::failure);
         router.post("/oauth2/:server/v1/introspect").handler(body).handler(readinessGate)
-                .handler(ctx -> introspect(ctx, ctx.pathParam("server")));
-        router.post("/oauth2/v1/revoke").handler(body).handler(readinessGate).handler(ctx -> revoke(ctx, null));
+                .handler(ctx -> introspect(ctx, ctx.pathParam("server"))).failureHandler(OAuthReplies::failure);
+        router.post("/oauth2/v1/revoke").handler(body).handler(readinessGate).handler(ctx -> revoke(ctx, null))
+                .failureHandler(OAuthReplies::failure);
         router.post("/oauth2/:server/v1/revoke").handler(body).handler(readinessGate)
-                .handler(ctx -> revoke(ctx, ctx.pathParam("server")));
+                .handler(ctx -> revoke(ctx, ctx.pathParam("server"))).failureHandler(OAuthReplies::failure);
     }
 
     private void introspect(RoutingContext ctx, String serverId) {

@@ -4,11 +4,12 @@ import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRecord;
 import dev.lanyard.server.http.Caller;
 import dev.lanyard.server.http.Ids;
+import dev.lanyard.server.http.RawBody;
+import dev.lanyard.server.oidc.OAuthReplies;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,12 +46,13 @@ public final class TokenEndpoint {
     }
 
     public void mount(Router router, io.vertx.core.Handler<RoutingContext> readinessGate, boolean org) {
-        BodyHandler body = BodyHandler.create(false).setBodyLimit(TokenForm.MAX_BYTES);
+        RawBody body = RawBody.upTo(TokenForm.MAX_BYTES);
         if (org) {
-            router.post("/oauth2/v1/token").handler(body).handler(readinessGate).handler(ctx -> handle(ctx, null));
+            router.post("/oauth2/v1/token").handler(body).handler(readinessGate).handler(ctx -> handle(ctx, null))
+                    .failureHandler(OAuthReplies::failure);
         }
         router.post("/oauth2/:server/v1/token").handler(body).handler(readinessGate)
-                .handler(ctx -> handle(ctx, ctx.pathParam("server")));
+                .handler(ctx -> handle(ctx, ctx.pathParam("server"))).failureHandler(OAuthReplies::failure);
     }
 
     private void handle(RoutingContext ctx, String serverId) {

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Answers of the OAuth endpoints: JSON documents, and errors in RFC 6749 §5.2 form. */
-final class OAuthReplies {
+public final class OAuthReplies {
     private static final Logger LOG = LoggerFactory.getLogger(OAuthReplies.class);
 
     private OAuthReplies() {}
@@ -46,7 +46,7 @@ final class OAuthReplies {
     }
 
     /** Failure handler of the OAuth JSON endpoints. */
-    static void failure(RoutingContext ctx) {
+    public static void failure(RoutingContext ctx) {
         Throwable failure = ctx.failure();
         if (failure instanceof OAuthException oauth) {
             error(ctx, oauth.status(), oauth.error(), oauth.getMessage());

@@ -212,6 +212,13 @@ class ClientCredentialsTest {
         assertEquals("invalid_request", badScope.body().path("error").asText());
         assertTrue(server.admin().get("/api/v1/audit/events?type=oauth.token.refused&limit=1000").body().size() >= 5,
                 "refusals are audited");
+        // a body beyond the form limit is refused in OAuth's error format, and the endpoint keeps working
+        Api.Resp huge = of.post(endpoint, good + "&pad=" + "x".repeat(TokenForm.MAX_BYTES));
+        assertEquals(413, huge.status(), huge.toString());
+        assertEquals("invalid_request", huge.body().path("error").asText(), huge.toString());
+        Api.Resp introspectHuge = of.post("/oauth2/v1/introspect", "token=" + "x".repeat(TokenForm.MAX_BYTES));
+        assertEquals(413, introspectHuge.status(), introspectHuge.toString());
+        assertEquals(200, of.post(endpoint, params(agent, t)).status(), "the next request is served");
     }
 
     private Map<String, String> params(OAuthFixtures.AgentWithKey agent, OAuthFixtures.Target t) {
