@@ -46,30 +46,23 @@ public final class ClientCredentialsGrant implements Grant {
     @Override
     public Future<JsonObject> handle(GrantRequest req) {
         List<String> requested = GrantFacts.scopes(req.form().get("scope"));
-        return facts.agent(req.client().agentId()).compose(agent -> {
+        return facts.context(req.client().agentId(), req.server().id(), "CLIENT_CREDENTIALS").compose(context -> {
+            TokenPolicyInput.Agent agent = context.agent();
             if ("user_delegated".equals(agent.type())) {
                 throw new OAuthException("unauthorized_client",
                         "a user_delegated agent acts for users: use the ID-JAG (jwt-bearer) grant");
             }
-            return facts.resources(req.server().id()).compose(resources -> {
-                GrantFacts.Resource resource = GrantFacts.target(resources, req.form().get("resource"));
-                return facts.connection(agent.id(), req.server().id(), "CLIENT_CREDENTIALS", resource)
-                        .compose(connection -> {
-                            if (connection.isEmpty()) {
-                                throw new OAuthException("invalid_target",
-                                        "no client-credentials connection of this agent allows this resource");
-                            }
-                            TokenPolicyInput input = new TokenPolicyInput(grantType(), agent, null,
-                                    connection.orElse(null), new TokenPolicyInput.Resource(resource.uri(), resource.tags(),
-                                    resource.scopes()), requested, List.of(),
-                                    new TokenPolicyInput.Request(req.caller().clientIp(), clock.instant().toString()), null);
-                            return policy.decide(input).compose(decision -> {
-                                if (!decision.allow()) {
-                                    throw new PolicyDenied(decision);
-                                }
-                                return issue(req, agent, resource, connection.get(), requested, decision);
-                            });
-                        });
+            GrantFacts.Resource resource = GrantFacts.target(context.resources(), req.form().get("resource"));
+            TokenPolicyInput.Connection connection = context.connection(resource).orElseThrow(() ->
+                    new OAuthException("invalid_target", "no client-credentials connection of this agent allows this resource"));
+            TokenPolicyInput input = new TokenPolicyInput(grantType(), agent, null, connection,
+                    new TokenPolicyInput.Resource(resource.uri(), resource.tags(), resource.scopes()), requested, List.of(),
+                    new TokenPolicyInput.Request(req.caller().clientIp(), clock.instant().toString()), null);
+            return policy.decide(input).compose(decision -> {
+                if (!decision.allow()) {
+                    throw new PolicyDenied(decision);
+                }
+                return issue(req, agent, resource, connection, requested, decision);
             });
         });
     }

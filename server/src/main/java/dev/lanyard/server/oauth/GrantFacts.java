@@ -1,6 +1,8 @@
 package dev.lanyard.server.oauth;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanyard.server.directory.Rows;
+import dev.lanyard.server.http.Json;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.util.function.Supplier;
@@ -8,6 +10,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -25,32 +28,87 @@ public final class GrantFacts {
 
     public record Resource(String id, String uri, List<String> scopes, List<String> tags) {}
 
-    public Future<TokenPolicyInput.Agent> agent(String agentId) {
-        return pool.get().preparedQuery("SELECT a.id, a.agent_type, a.status, a.risk_level, a.default_scopes, a.tags, "
-                        + "a.max_session_seconds, a.linked_app_id, "
-                        + "array(SELECT o.user_id || ':' || u.status FROM agent_owners o JOIN users u ON u.id = o.user_id "
-                        + "  WHERE o.agent_id = a.id ORDER BY o.position) AS owners FROM agents a WHERE a.id = $1")
-                .execute(Tuple.of(agentId))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        throw OAuthException.invalidClient("unknown client");
-                    }
-                    Row r = rows.iterator().next();
-                    List<TokenPolicyInput.Owner> owners = new ArrayList<>();
-                    for (String o : Rows.strings(r, "owners")) {
-                        String[] parts = o.split(":", 2);
-                        owners.add(new TokenPolicyInput.Owner(parts[0], parts[1]));
-                    }
-                    return new TokenPolicyInput.Agent(r.getString("id"), r.getString("agent_type").toLowerCase(java.util.Locale.ROOT),
-                            r.getString("status"), owners, r.getString("risk_level").toLowerCase(java.util.Locale.ROOT),
-                            Rows.strings(r, "default_scopes"), Rows.strings(r, "tags"), r.getInteger("max_session_seconds"));
-                });
+    /**
+     * What every grant reads, in one round trip: the agent with its owners and linked sign-on app, the resources the
+     * server governs, and the agent's connections of one type to that server.
+     */
+    public record Context(TokenPolicyInput.Agent agent, Optional<String> linkedApp, List<Resource> resources,
+                         List<ConnectionRow> connections) {
+        /** The connection covering this resource: one naming the resource wins over one covering the whole server. */
+        public Optional<TokenPolicyInput.Connection> connection(Resource resource) {
+            ConnectionRow serverWide = null;
+            for (ConnectionRow c : connections) {
+                if (resource.id().equals(c.resourceId())) {
+                    return Optional.of(c.toInput(resource));
+                }
+                if (c.resourceId() == null && serverWide == null) {
+                    serverWide = c;
+                }
+            }
+            return serverWide == null ? Optional.empty() : Optional.of(serverWide.toInput(resource));
+        }
     }
 
-    public Future<Optional<String>> linkedApp(String agentId) {
-        return pool.get().preparedQuery("SELECT linked_app_id FROM agents WHERE id = $1").execute(Tuple.of(agentId))
-                .map(rows -> rows.size() == 0 ? Optional.empty()
-                        : Optional.ofNullable(rows.iterator().next().getString("linked_app_id")));
+    /** A connection as stored; the scopes it allows depend on the resource. */
+    public record ConnectionRow(String id, String type, String condition, List<String> scopes, String status,
+                                String resourceId) {
+        TokenPolicyInput.Connection toInput(Resource resource) {
+            return new TokenPolicyInput.Connection(id, type, status, allowed(condition, scopes, resource.scopes()));
+        }
+    }
+
+    private static final String CONTEXT = """
+            SELECT a.id, a.agent_type, a.status, a.risk_level, a.default_scopes, a.tags, a.max_session_seconds,
+                   a.linked_app_id,
+                   array(SELECT o.user_id || ':' || u.status FROM agent_owners o JOIN users u ON u.id = o.user_id
+                         WHERE o.agent_id = a.id ORDER BY o.position) AS owners,
+                   (SELECT coalesce(json_agg(json_build_object('id', r.id, 'uri', r.uri, 'scopes', r.scopes,
+                                                               'tags', r.tags) ORDER BY r.uri), '[]'::json)
+                      FROM resources r WHERE r.server_id = $2)::text AS resources,
+                   (SELECT coalesce(json_agg(json_build_object('id', c.id, 'type', c.connection_type,
+                                                               'condition', c.scope_condition, 'scopes', c.scopes,
+                                                               'status', c.status, 'resource_id', c.resource_id)
+                                             ORDER BY c.resource_id NULLS LAST, c.id), '[]'::json)
+                      FROM connections c
+                     WHERE c.agent_id = a.id AND c.server_id = $2 AND c.connection_type = $3)::text AS connections
+              FROM agents a WHERE a.id = $1""";
+
+    /** @param connectionType {@code CLIENT_CREDENTIALS} or {@code IDENTITY_ASSERTION} */
+    public Future<Context> context(String agentId, String serverId, String connectionType) {
+        return pool.get().preparedQuery(CONTEXT).execute(Tuple.of(agentId, serverId, connectionType)).map(rows -> {
+            if (rows.size() == 0) {
+                throw OAuthException.invalidClient("unknown client");
+            }
+            Row r = rows.iterator().next();
+            List<TokenPolicyInput.Owner> owners = new ArrayList<>();
+            for (String o : Rows.strings(r, "owners")) {
+                String[] parts = o.split(":", 2);
+                owners.add(new TokenPolicyInput.Owner(parts[0], parts[1]));
+            }
+            TokenPolicyInput.Agent agent = new TokenPolicyInput.Agent(r.getString("id"),
+                    r.getString("agent_type").toLowerCase(Locale.ROOT), r.getString("status"), owners,
+                    r.getString("risk_level").toLowerCase(Locale.ROOT), Rows.strings(r, "default_scopes"),
+                    Rows.strings(r, "tags"), r.getInteger("max_session_seconds"));
+            List<Resource> resources = new ArrayList<>();
+            for (JsonNode n : Json.tree(r.getString("resources"))) {
+                resources.add(new Resource(n.path("id").asText(), n.path("uri").asText(), texts(n.path("scopes")),
+                        texts(n.path("tags"))));
+            }
+            List<ConnectionRow> connections = new ArrayList<>();
+            for (JsonNode n : Json.tree(r.getString("connections"))) {
+                connections.add(new ConnectionRow(n.path("id").asText(), n.path("type").asText(),
+                        n.path("condition").asText(), texts(n.path("scopes")), n.path("status").asText(),
+                        n.path("resource_id").isNull() ? null : n.path("resource_id").asText()));
+            }
+            return new Context(agent, Optional.ofNullable(r.getString("linked_app_id")), List.copyOf(resources),
+                    List.copyOf(connections));
+        });
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(v -> out.add(v.asText()));
+        return List.copyOf(out);
     }
 
     /** The server, and the resources it governs. */
@@ -59,28 +117,6 @@ public final class GrantFacts {
                 .execute(Tuple.of(serverId))
                 .map(rows -> Rows.first(rows, r -> new Server(r.getString("id"), r.getString("status"),
                         r.getInteger("access_token_ttl_seconds"))));
-    }
-
-    public Future<List<Resource>> resources(String serverId) {
-        return pool.get().preparedQuery("SELECT id, uri, scopes, tags FROM resources WHERE server_id = $1 ORDER BY uri")
-                .execute(Tuple.of(serverId))
-                .map(rows -> Rows.all(rows, r -> new Resource(r.getString("id"), r.getString("uri"),
-                        Rows.strings(r, "scopes"), Rows.strings(r, "tags"))));
-    }
-
-    /**
-     * The agent's connection of this type to this server covering this resource: one naming the resource wins over
-     * one covering the whole server. The scopes returned are those it allows on the resource.
-     */
-    public Future<Optional<TokenPolicyInput.Connection>> connection(String agentId, String serverId, String type,
-                                                                   Resource resource) {
-        return pool.get().preparedQuery("SELECT id, connection_type, scope_condition, scopes, status FROM connections "
-                        + "WHERE agent_id = $1 AND server_id = $2 AND connection_type = $3 "
-                        + "AND (resource_id IS NULL OR resource_id = $4) ORDER BY resource_id NULLS LAST LIMIT 1")
-                .execute(Tuple.of(agentId, serverId, type, resource.id()))
-                .map(rows -> Rows.first(rows, r -> new TokenPolicyInput.Connection(r.getString("id"),
-                        r.getString("connection_type"), r.getString("status"),
-                        allowed(r.getString("scope_condition"), Rows.strings(r, "scopes"), resource.scopes()))));
     }
 
     static List<String> allowed(String condition, List<String> listed, List<String> resourceScopes) {

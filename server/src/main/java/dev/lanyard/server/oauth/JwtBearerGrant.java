@@ -159,29 +159,26 @@ public final class JwtBearerGrant implements Grant {
                 claims.getClaim("scope") instanceof String s ? s : null));
         List<String> wanted = requested.isEmpty() ? assertionScopes : narrow(requested, assertionScopes);
         String agentId = req.client().agentId();
-        return facts.agent(agentId).compose(agent -> facts.resources(req.server().id()).compose(resources -> {
-            GrantFacts.Resource resource = GrantFacts.target(resources,
+        return facts.context(agentId, req.server().id(), "IDENTITY_ASSERTION").compose(context -> {
+            TokenPolicyInput.Agent agent = context.agent();
+            GrantFacts.Resource resource = GrantFacts.target(context.resources(),
                     claimed != null ? java.util.Optional.of(claimed) : asked);
-            return facts.connection(agentId, req.server().id(), "IDENTITY_ASSERTION", resource).compose(connection -> {
-                if (connection.isEmpty()) {
-                    throw new OAuthException("invalid_target",
-                            "no identity-assertion connection of this agent allows this resource");
+            TokenPolicyInput.Connection connection = context.connection(resource).orElseThrow(() ->
+                    new OAuthException("invalid_target", "no identity-assertion connection of this agent allows this resource"));
+            if (!requested.isEmpty() && wanted.isEmpty()) {
+                throw new OAuthException("invalid_scope", "the requested scopes are not in the assertion");
+            }
+            TokenPolicyInput input = new TokenPolicyInput(grantType(), agent,
+                    new TokenPolicyInput.Principal(user.id(), user.status(), user.groups()), connection,
+                    new TokenPolicyInput.Resource(resource.uri(), resource.tags(), resource.scopes()), wanted,
+                    List.of(), new TokenPolicyInput.Request(req.caller().clientIp(), now.toString()), null);
+            return policy.decide(input).compose(decision -> {
+                if (!decision.allow()) {
+                    throw new PolicyDenied(decision);
                 }
-                if (!requested.isEmpty() && wanted.isEmpty()) {
-                    throw new OAuthException("invalid_scope", "the requested scopes are not in the assertion");
-                }
-                TokenPolicyInput input = new TokenPolicyInput(grantType(), agent,
-                        new TokenPolicyInput.Principal(user.id(), user.status(), user.groups()), connection.orElse(null),
-                        new TokenPolicyInput.Resource(resource.uri(), resource.tags(), resource.scopes()), wanted,
-                        List.of(), new TokenPolicyInput.Request(req.caller().clientIp(), now.toString()), null);
-                return policy.decide(input).compose(decision -> {
-                    if (!decision.allow()) {
-                        throw new PolicyDenied(decision);
-                    }
-                    return issue(req, claims, user, agent, resource, connection.get(), requested, decision, now);
-                });
+                return issue(req, claims, user, agent, resource, connection, requested, decision, now);
             });
-        }));
+        });
     }
 
     private static List<String> narrow(List<String> requested, List<String> allowed) {

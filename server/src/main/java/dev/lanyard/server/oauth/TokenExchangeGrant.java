@@ -83,10 +83,11 @@ public final class TokenExchangeGrant implements Grant {
             throw OAuthException.invalidGrant("subject_token was not issued by this authorization server");
         }
         String agentId = req.client().agentId();
-        return facts.agent(agentId).compose(agent -> facts.linkedApp(agentId).compose(app -> {
+        return facts.context(agentId, serverId, "IDENTITY_ASSERTION").compose(context -> {
+            TokenPolicyInput.Agent agent = context.agent();
             List<String> aud = idToken.getAudience();
             boolean forThisClient = aud != null && aud.size() == 1 && (aud.get(0).equals(agentId)
-                    || (app.isPresent() && aud.get(0).equals(app.get())));
+                    || (context.linkedApp().isPresent() && aud.get(0).equals(context.linkedApp().get())));
             if (!forThisClient) {
                 throw OAuthException.invalidGrant("subject_token audience is not this client (nor its linked app)");
             }
@@ -94,28 +95,22 @@ public final class TokenExchangeGrant implements Grant {
                 if (server.isEmpty() || !"ACTIVE".equals(server.get().status())) {
                     throw new OAuthException("invalid_target", "audience is not an active authorization server of this organisation");
                 }
-                return facts.resources(serverId).compose(resources -> {
-                    GrantFacts.Resource resource = GrantFacts.target(resources, form.get("resource"));
-                    return facts.connection(agentId, serverId, "IDENTITY_ASSERTION", resource).compose(connection -> {
-                        if (connection.isEmpty()) {
-                            throw new OAuthException("invalid_target",
-                                    "no identity-assertion connection of this agent allows this audience and resource");
-                        }
-                        TokenPolicyInput input = new TokenPolicyInput(grantType(), agent,
-                                new TokenPolicyInput.Principal(subject.userId(), subject.status(), subject.groups()),
-                                connection.get(), new TokenPolicyInput.Resource(resource.uri(), resource.tags(), resource.scopes()),
-                                requested, List.of(), new TokenPolicyInput.Request(req.caller().clientIp(), now.toString()), null);
-                        return policy.decide(input).compose(decision -> {
-                            if (!decision.allow()) {
-                                throw new PolicyDenied(decision);
-                            }
-                            return issue(req, agent, subject, audience, serverId, resource, connection.get(), requested,
-                                    decision, now);
-                        });
-                    });
+                GrantFacts.Resource resource = GrantFacts.target(context.resources(), form.get("resource"));
+                TokenPolicyInput.Connection connection = context.connection(resource).orElseThrow(() ->
+                        new OAuthException("invalid_target",
+                                "no identity-assertion connection of this agent allows this audience and resource"));
+                TokenPolicyInput input = new TokenPolicyInput(grantType(), agent,
+                        new TokenPolicyInput.Principal(subject.userId(), subject.status(), subject.groups()),
+                        connection, new TokenPolicyInput.Resource(resource.uri(), resource.tags(), resource.scopes()),
+                        requested, List.of(), new TokenPolicyInput.Request(req.caller().clientIp(), now.toString()), null);
+                return policy.decide(input).compose(decision -> {
+                    if (!decision.allow()) {
+                        throw new PolicyDenied(decision);
+                    }
+                    return issue(req, agent, subject, audience, serverId, resource, connection, requested, decision, now);
                 });
             }));
-        }));
+        });
     }
 
     private Future<JsonObject> issue(GrantRequest req, TokenPolicyInput.Agent agent, Subject subject, String audience,
