@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,14 +37,8 @@ import picocli.CommandLine.Option;
         description = "Measure the time from agent deactivation to the first refused MCP tool call (p50/p99 over many trials).")
 public final class KillSwitchLatencyCommand implements Callable<Integer> {
 
-    @Option(names = "--server-jar", defaultValue = "server/target/lanyard-server.jar", description = "Default: ${DEFAULT-VALUE}")
-    Path serverJar;
-
-    @Option(names = "--mcp-jar", defaultValue = "mcp-adapter/target/lanyard-mcp-proxy.jar", description = "Default: ${DEFAULT-VALUE}")
-    Path mcpJar;
-
-    @Option(names = "--java", defaultValue = "java", description = "Java for the child processes. Default: ${DEFAULT-VALUE}")
-    String java;
+    @Mixin
+    McpStackOptions children;
 
     @Option(names = "--trials", defaultValue = "100", description = "Default: ${DEFAULT-VALUE}")
     int trials;
@@ -61,14 +56,14 @@ public final class KillSwitchLatencyCommand implements Callable<Integer> {
         if (trials < 1) {
             throw new IllegalArgumentException("--trials must be positive");
         }
-        JavaRuntime childJava = JavaRuntime.probe(java);
+        JavaRuntime childJava = JavaRuntime.probe(children.java);
         System.out.printf("children on Java %s; %s%n", childJava.label(), MachineInfo.detect());
         // microseconds, up to one minute, three significant digits
         Histogram refusal = new Histogram(60_000_000L, 3);
         Histogram adminAnswer = new Histogram(60_000_000L, 3);
         List<Long> samples = new ArrayList<>();
         int pollsTotal = 0;
-        try (McpStack stack = McpStack.start(java, serverJar, mcpJar, out, Duration.ofSeconds(180))) {
+        try (McpStack stack = children.start(out)) {
             ChildProcess proxy = stack.proxy("kill-switch-proxy", policy, "30s");
             String resource = stack.resourceUri("kill-switch-proxy");
             System.out.printf("creating %d agents and their tokens ...%n", trials);

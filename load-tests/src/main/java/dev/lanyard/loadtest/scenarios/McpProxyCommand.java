@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,14 +54,8 @@ public final class McpProxyCommand implements Callable<Integer> {
     /** Diagnostic only: in-process decisions and no Lanyard at all (no audit delivery, no kill switch). */
     static final String PROXIED_DETACHED = "mcp-proxied-detached";
 
-    @Option(names = "--server-jar", defaultValue = "server/target/lanyard-server.jar", description = "Default: ${DEFAULT-VALUE}")
-    Path serverJar;
-
-    @Option(names = "--mcp-jar", defaultValue = "mcp-adapter/target/lanyard-mcp-proxy.jar", description = "Default: ${DEFAULT-VALUE}")
-    Path mcpJar;
-
-    @Option(names = "--java", defaultValue = "java", description = "Java for the child processes. Default: ${DEFAULT-VALUE}")
-    String java;
+    @Mixin
+    McpStackOptions children;
 
     @Option(names = "--out", defaultValue = "load-tests/target/mcp-proxy", description = "Default: ${DEFAULT-VALUE}")
     Path out;
@@ -81,7 +76,7 @@ public final class McpProxyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JavaRuntime childJava = JavaRuntime.probe(java);
+        JavaRuntime childJava = JavaRuntime.probe(children.java);
         System.out.printf("children on Java %s; generator Java %s, 1 event loop; %s%n", childJava.label(),
                 JavaRuntime.current().version(), MachineInfo.detect());
         Vertx vertx = LoadGenerator.newVertx(1);
@@ -90,7 +85,7 @@ public final class McpProxyCommand implements Callable<Integer> {
         Map<String, Pass> passes = new LinkedHashMap<>();
         passes.put("latency", new Pass(LoadSpec.closed(1, warmup, duration)));
         passes.put("throughput", new Pass(LoadSpec.closed(throughputClients, warmup, duration)));
-        try (McpStack stack = McpStack.start(java, serverJar, mcpJar, out, Duration.ofSeconds(180))) {
+        try (McpStack stack = children.start(out)) {
             List<String> proxied = new ArrayList<>();
             for (String name : List.of(PROXIED, PROXIED_LOCAL, PROXIED_DETACHED)) {
                 if (scenarios.contains(name)) {
@@ -133,7 +128,7 @@ public final class McpProxyCommand implements Callable<Integer> {
         /** Writes {@code <out>/<pass>/results.json} and the report, prints the table and the targets. */
         boolean report(String passName, JavaRuntime childJava, String upstream) throws Exception {
             RunReport report = new RunReport(Instant.now(), MachineInfo.detect(), JavaRuntime.current(), 1,
-                    new ServerInfo(mcpJar.toString(), childJava, upstream, -1, -1), spec, DIRECT, results, failures, cpu);
+                    new ServerInfo(McpProxyCommand.this.children.mcpJar.toString(), childJava, upstream, -1, -1), spec, DIRECT, results, failures, cpu);
             Path dir = out.resolve(passName);
             JsonReport.write(report, dir.resolve("results.json"));
             HtmlReport.write(report, dir.resolve("report.html"));

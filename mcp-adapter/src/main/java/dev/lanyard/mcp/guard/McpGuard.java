@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanyard.mcp.audit.AuditEmitter;
 import dev.lanyard.mcp.audit.AuditSpool;
 import dev.lanyard.mcp.audit.HttpAuditSink;
+import dev.lanyard.mcp.audit.ToolCallAudit;
 import dev.lanyard.mcp.audit.ToolCallAuditRecord;
 import dev.lanyard.mcp.decision.DataApiDecisionClient;
 import dev.lanyard.mcp.decision.Decision;
@@ -13,6 +14,8 @@ import dev.lanyard.mcp.decision.LocalDecisionClient;
 import dev.lanyard.mcp.http.JdkHttpFetcher;
 import dev.lanyard.mcp.http.Json;
 import dev.lanyard.mcp.jsonrpc.JsonRpcError;
+import dev.lanyard.mcp.jsonrpc.McpHeaders;
+import dev.lanyard.mcp.jsonrpc.McpMessage;
 import dev.lanyard.mcp.killswitch.RevocationFeed;
 import dev.lanyard.mcp.killswitch.RevocationList;
 import dev.lanyard.mcp.resource.BearerChallenge;
@@ -27,6 +30,7 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -139,6 +143,19 @@ public final class McpGuard implements AutoCloseable {
 
     public Clock clock() {
         return clock;
+    }
+
+    /**
+     * The audit of this request if it is a {@code tools/call} (null otherwise), started from the request's headers
+     * ({@code header} reads one by name, whatever the framework): trace context, protocol version, session.
+     */
+    public ToolCallAudit startAudit(McpMessage message, Function<String, String> header) {
+        if (message == null || !message.isToolCall()) {
+            return null;
+        }
+        return new ToolCallAudit(clock, resource(), message, header.apply("traceparent"))
+                .protocolVersion(header.apply(McpHeaders.PROTOCOL_VERSION))
+                .sessionId(header.apply(McpHeaders.SESSION_ID));
     }
 
     public Optional<AuditEmitter> emitter() {

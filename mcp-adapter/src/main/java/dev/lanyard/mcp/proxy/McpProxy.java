@@ -154,11 +154,7 @@ public final class McpProxy {
             message = null;
             malformed = e;
         }
-        ToolCallAudit audit = message != null && message.isToolCall()
-                ? new ToolCallAudit(guard.clock(), guard.resource(), message, req.getHeader("traceparent"))
-                        .protocolVersion(req.getHeader(McpHeaders.PROTOCOL_VERSION))
-                        .sessionId(req.getHeader(McpHeaders.SESSION_ID))
-                : null;
+        ToolCallAudit audit = guard.startAudit(message, req::getHeader);
         McpMessage m = message;
         JsonRpcException bad = malformed;
         Context context = vertx.getOrCreateContext();

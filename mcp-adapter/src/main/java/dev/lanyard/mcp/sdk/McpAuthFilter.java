@@ -84,11 +84,7 @@ public final class McpAuthFilter implements Filter {
                 malformed = e;
             }
         }
-        ToolCallAudit audit = message != null && message.isToolCall()
-                ? new ToolCallAudit(guard.clock(), guard.resource(), message, req.getHeader("traceparent"))
-                        .protocolVersion(req.getHeader(McpHeaders.PROTOCOL_VERSION))
-                        .sessionId(req.getHeader(McpHeaders.SESSION_ID))
-                : null;
+        ToolCallAudit audit = guard.startAudit(message, req::getHeader);
         VerifiedToken token;
         SessionOwners.Session session = null;
         try {

@@ -22,7 +22,7 @@ public record RawString(byte[] bytes) {
     }
 
     /** True when {@code b} is valid UTF-8 (what {@link String} can hold losslessly). */
-    static boolean isUtf8(byte[] b) {
+    public static boolean isUtf8(byte[] b) {
         int i = 0;
         while (i < b.length) {
             int n = sequenceLength(b, i);

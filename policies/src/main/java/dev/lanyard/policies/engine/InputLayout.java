@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a JSON input document straight into the module's heap as OPA runtime values (value.h layout), instead of
@@ -95,33 +97,18 @@ final class InputLayout {
                 return new Node('a', null, items, null, 0);
             }
             case START_OBJECT: {
-                List<byte[]> keys = new ArrayList<>();
-                List<Node> values = new ArrayList<>();
+                Map<String, Node> members = new LinkedHashMap<>();
                 for (JsonToken e = p.nextToken(); e != JsonToken.END_OBJECT; e = p.nextToken()) {
-                    byte[] key = p.currentName().getBytes(StandardCharsets.UTF_8);
-                    Node v = read(p, p.nextToken(), x);
-                    int dup = indexOf(keys, key);
-                    if (dup >= 0) {
-                        values.set(dup, v); // the last occurrence wins, as in the runtime's parser
-                    } else {
-                        keys.add(key);
-                        values.add(v);
-                    }
+                    String key = p.currentName();
+                    members.put(key, read(p, p.nextToken(), x)); // the last occurrence wins, as in the runtime's parser
                 }
-                return new Node('o', null, values, keys, 0);
+                List<byte[]> keys = new ArrayList<>(members.size());
+                members.keySet().forEach(k -> keys.add(k.getBytes(StandardCharsets.UTF_8)));
+                return new Node('o', null, new ArrayList<>(members.values()), keys, 0);
             }
             default:
                 throw new IllegalArgumentException("unexpected JSON token " + t);
         }
-    }
-
-    private static int indexOf(List<byte[]> keys, byte[] key) {
-        for (int i = 0; i < keys.size(); i++) {
-            if (Arrays.equals(keys.get(i), key)) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** Decimals and big integers: the runtime's own JSON parser, before the input block is allocated. */

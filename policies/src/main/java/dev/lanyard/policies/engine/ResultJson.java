@@ -1,9 +1,7 @@
 package dev.lanyard.policies.engine;
 
 import com.dylibso.chicory.runtime.Memory;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
+import dev.lanyard.policies.builtins.RawString;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -114,15 +112,11 @@ final class ResultJson {
     }
 
     private static boolean string(Memory mem, int ptr, int len, StringBuilder out) {
-        String s;
-        try {
-            s = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(mem.readBytes(ptr, len))).toString();
-        } catch (CharacterCodingException e) {
+        byte[] bytes = mem.readBytes(ptr, len);
+        if (!RawString.isUtf8(bytes)) {
             return false;
         }
+        String s = new String(bytes, StandardCharsets.UTF_8);
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

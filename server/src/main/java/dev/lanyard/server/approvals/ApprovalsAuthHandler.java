@@ -6,6 +6,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.lanyard.server.admin.AdminAuthHandler;
 import dev.lanyard.server.http.ApiRouter;
 import dev.lanyard.server.http.Caller;
+import dev.lanyard.server.oauth.FirstPartyAccessTokens;
 import dev.lanyard.server.oauth.OAuthUris;
 import dev.lanyard.server.oauth.SignedJwts;
 import dev.lanyard.server.oauth.TokenSigner;
@@ -14,7 +15,6 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.text.ParseException;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -93,7 +93,7 @@ public final class ApprovalsAuthHandler implements Handler<RoutingContext> {
             return null;
         }
         String token = header.substring(7).trim();
-        if (token.chars().filter(c -> c == '.').count() != 2) {
+        if (!FirstPartyAccessTokens.isJwt(token)) {
             return null;
         }
         try {
@@ -110,15 +110,9 @@ public final class ApprovalsAuthHandler implements Handler<RoutingContext> {
         if (!issuer.equals(claims.getIssuer())) {
             throw new Refused("not issued by this server's org authorization server");
         }
-        if (claims.getAudience() == null || !claims.getAudience().contains(resource)) {
-            throw new Refused("not a token for this API (aud must be " + resource + ")");
-        }
-        Object scope = claims.getClaim("scope");
-        if (!(scope instanceof String s) || Arrays.stream(s.split(" ")).noneMatch(SCOPE::equals)) {
-            throw new Refused("the token lacks the scope " + SCOPE);
-        }
-        if (claims.getSubject() == null || claims.getJWTID() == null) {
-            throw new Refused("sub and jti are required");
+        FirstPartyAccessTokens.requireFor(claims, resource, SCOPE, Refused::new);
+        if (claims.getSubject() == null) {
+            throw new Refused("sub is required");
         }
         return claims;
     }

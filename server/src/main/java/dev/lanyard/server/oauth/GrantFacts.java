@@ -111,7 +111,7 @@ public final class GrantFacts {
         return List.copyOf(out);
     }
 
-    /** The server, and the resources it governs. */
+    /** The resource authorization server, if it exists (its status is the caller's to check). */
     public Future<Optional<Server>> server(String serverId) {
         return pool.get().preparedQuery("SELECT id, status, access_token_ttl_seconds FROM authorization_servers WHERE id = $1")
                 .execute(Tuple.of(serverId))

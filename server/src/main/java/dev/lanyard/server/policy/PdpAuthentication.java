@@ -5,13 +5,13 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.lanyard.server.admin.AdminAuthHandler;
 import dev.lanyard.server.admin.AdminTokenSecret;
+import dev.lanyard.server.oauth.FirstPartyAccessTokens;
 import dev.lanyard.server.oauth.OAuthUris;
 import dev.lanyard.server.oauth.SignedJwts;
 import dev.lanyard.server.oauth.TokenSigner;
 import dev.lanyard.server.oauth.TokenStatus;
 import io.vertx.core.Future;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -65,7 +65,7 @@ public final class PdpAuthentication {
             return Future.failedFuture(new Refused("the Authorization header must be a bearer token"));
         }
         String token = authorization.substring(7).trim();
-        if (token.chars().filter(c -> c == '.').count() != 2) {
+        if (!FirstPartyAccessTokens.isJwt(token)) {
             return admins.principal(token).map(p -> p.map(a -> new PdpCaller(a.actor()))
                     .orElseThrow(() -> new Refused("invalid or expired token")));
         }
@@ -111,16 +111,6 @@ public final class PdpAuthentication {
         String serverId = issuer.substring(prefix.length());
         JWTClaimsSet claims = SignedJwts.verify(jwt, List.of(new JOSEObjectType(OAuthUris.TYP_ACCESS_TOKEN)),
                 signer.publicKeys(serverId), clock.instant(), m -> new Refused("invalid access token: " + m));
-        if (claims.getAudience() == null || !claims.getAudience().contains(resource)) {
-            throw new Refused("the access token is not for this resource (" + resource + ")");
-        }
-        Object scope = claims.getClaim("scope");
-        if (!(scope instanceof String s) || Arrays.stream(s.split(" ")).noneMatch(SCOPE::equals)) {
-            throw new Refused("the access token lacks the scope " + SCOPE);
-        }
-        if (claims.getJWTID() == null) {
-            throw new Refused("the access token has no jti");
-        }
-        return claims;
+        return FirstPartyAccessTokens.requireFor(claims, resource, SCOPE, Refused::new);
     }
 }
