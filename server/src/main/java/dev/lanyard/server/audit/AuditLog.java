@@ -109,10 +109,13 @@ public final class AuditLog {
         return appendGrouped(pool, record, null);
     }
 
-    /** One grouped append; {@code context} is the caller's, where its future completes (null: any thread). */
-    private record Pending(Pool pool, AuditRecord record, Function<SqlConnection, Future<Void>> alongside,
-                           Context context, Promise<AuditEvent> done) {
-        void finish(AsyncResult<AuditEvent> result) {
+    /**
+     * One member of a group commit: its records, its own statements, and where its future completes ({@code context}
+     * is the caller's; null: any thread).
+     */
+    private record Pending(Pool pool, List<AuditRecord> records, Function<SqlConnection, Future<Void>> alongside,
+                           Context context, Promise<List<AuditEvent>> done) {
+        void finish(AsyncResult<List<AuditEvent>> result) {
             if (context == null || context == Vertx.currentContext()) {
                 done.handle(result);
             } else {
@@ -121,7 +124,8 @@ public final class AuditLog {
         }
     }
 
-    private static final int MAX_GROUP = 500;
+    /** Records per group: bounds how long one group holds the chain's head, and so what the next group waits. */
+    public static final int MAX_GROUP_RECORDS = 500;
     private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean();
 
@@ -134,8 +138,26 @@ public final class AuditLog {
      * only its own caller.
      */
     public Future<AuditEvent> appendGrouped(Pool pool, AuditRecord record, Function<SqlConnection, Future<Void>> alongside) {
-        Promise<AuditEvent> done = Promise.promise();
-        pending.add(new Pending(pool, record, alongside, Vertx.currentContext(), done));
+        return enqueue(pool, List.of(record), alongside).map(events -> events.get(0));
+    }
+
+    /**
+     * Appends {@code records} (in order, consecutively) through the same group commit as {@link #appendGrouped}, so
+     * that every writer of this process takes its turn at the chain's head in one queue instead of waiting on its
+     * lock: a large batch written in a transaction of its own would hold the lock for its whole insert while token
+     * issuances wait behind it. Batches of at most {@link #MAX_GROUP_RECORDS} keep each group short.
+     */
+    public Future<List<AuditEvent>> appendAllGrouped(Pool pool, List<AuditRecord> records) {
+        if (records.isEmpty()) {
+            return Future.succeededFuture(List.of());
+        }
+        return enqueue(pool, List.copyOf(records), null);
+    }
+
+    private Future<List<AuditEvent>> enqueue(Pool pool, List<AuditRecord> records,
+                                             Function<SqlConnection, Future<Void>> alongside) {
+        Promise<List<AuditEvent>> done = Promise.promise();
+        pending.add(new Pending(pool, records, alongside, Vertx.currentContext(), done));
         writeNextGroup();
         return done.future();
     }
@@ -145,9 +167,11 @@ public final class AuditLog {
             return;
         }
         List<Pending> group = new ArrayList<>();
-        for (Pending p = pending.peek(); p != null && group.size() < MAX_GROUP
-                && (group.isEmpty() || p.pool() == group.get(0).pool()); p = pending.peek()) {
+        int records = 0;
+        for (Pending p = pending.peek(); p != null && (group.isEmpty() || (records + p.records().size() <= MAX_GROUP_RECORDS
+                && p.pool() == group.get(0).pool())); p = pending.peek()) {
             group.add(pending.poll());
+            records += p.records().size();
         }
         if (group.isEmpty()) {
             writing.set(false);
@@ -159,15 +183,17 @@ public final class AuditLog {
         Pool pool = group.get(0).pool();
         pool.withTransaction(tx -> writeGroup(tx, group)).onComplete(ar -> {
             if (ar.succeeded()) {
-                for (int i = 0; i < group.size(); i++) {
-                    group.get(i).finish(Future.succeededFuture(ar.result().get(i)));
+                int from = 0;
+                for (Pending p : group) {
+                    int to = from + p.records().size();
+                    p.finish(Future.succeededFuture(ar.result().subList(from, to)));
+                    from = to;
                 }
             } else if (group.size() == 1) {
                 group.get(0).finish(Future.failedFuture(ar.cause()));
             } else {
                 for (Pending p : group) {
-                    pool.withTransaction(tx -> writeGroup(tx, List.of(p))).map(events -> events.get(0))
-                            .onComplete(p::finish);
+                    pool.withTransaction(tx -> writeGroup(tx, List.of(p))).onComplete(p::finish);
                 }
             }
             writing.set(false);
@@ -177,15 +203,23 @@ public final class AuditLog {
         });
     }
 
+    /**
+     * Every member's own statements and the chained append are sent at once, pipelined on the transaction's
+     * connection: a group then costs a few round trips instead of one per member, and the next group waits that much
+     * less. Any failure aborts the transaction, so nothing is committed unless all of it is.
+     */
     private Future<List<AuditEvent>> writeGroup(SqlConnection tx, List<Pending> group) {
-        Future<Void> before = Future.succeededFuture();
+        List<Future<?>> steps = new ArrayList<>(group.size() + 1);
+        List<AuditRecord> records = new ArrayList<>();
         for (Pending p : group) {
             if (p.alongside() != null) {
-                before = before.compose(v -> p.alongside().apply(tx));
+                steps.add(p.alongside().apply(tx));
             }
+            records.addAll(p.records());
         }
-        List<AuditRecord> records = group.stream().map(Pending::record).toList();
-        return before.compose(v -> appendAll(tx, records));
+        Future<List<AuditEvent>> appended = appendAll(tx, records);
+        steps.add(appended);
+        return Future.all(steps).map(v -> appended.result());
     }
 
     static AuditEvent fromRow(Row row) {

@@ -5,7 +5,6 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -302,7 +301,7 @@ public final class SigningKeys implements TokenSigner {
             JWK jwk = JWK.parse(new String(plain, StandardCharsets.UTF_8));
             java.util.Arrays.fill(plain, (byte) 0);
             if (jwk instanceof ECKey ec) {
-                return new ECDSASigner(ec);
+                return EcdsaProvider.signer(ec);
             }
             if (jwk instanceof RSAKey rsa) {
                 return new RSASSASigner(rsa);

@@ -2,11 +2,11 @@ package dev.lanyard.server.oauth;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
+import dev.lanyard.server.keys.EcdsaProvider;
 import java.time.Duration;
 import java.util.Set;
 
@@ -32,7 +32,7 @@ public final class JwtRules {
             if (key instanceof ECKey ec && JWSAlgorithm.Family.EC.contains(alg)) {
                 boolean curveFits = (alg.equals(JWSAlgorithm.ES256) && "P-256".equals(ec.getCurve().getName()))
                         || (alg.equals(JWSAlgorithm.ES384) && "P-384".equals(ec.getCurve().getName()));
-                return curveFits ? new ECDSAVerifier(ec) : null;
+                return curveFits ? EcdsaProvider.verifier(ec) : null;
             }
             if (key instanceof RSAKey rsa && JWSAlgorithm.Family.RSA.contains(alg)) {
                 return new RSASSAVerifier(rsa);

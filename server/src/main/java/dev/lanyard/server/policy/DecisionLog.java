@@ -19,14 +19,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Every policy decision, recorded in the audit trail as a {@code policy.decision} event whose target is the decision
  * id — so decisions are queried ({@code /api/v1/audit/events?type=policy.decision&target=dec_…}), hash-chained and
- * streamed exactly like the rest of the trail. Decisions are buffered and appended in batches (one chain lock per
- * batch) because a per-decision transaction would cap the Data API at the audit chain's append rate; a batch that
- * cannot be written is retried, and {@link #flush()} drains the buffer at shutdown.
+ * streamed exactly like the rest of the trail. Decisions are buffered and appended in batches through the audit log's
+ * group commit ({@link AuditLog#appendAllGrouped}), because a per-decision transaction would cap the Data API at the
+ * audit chain's append rate; a batch that cannot be written is retried, and {@link #flush()} drains the buffer at
+ * shutdown.
  */
 public final class DecisionLog {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionLog.class);
-    static final int MAX_BATCH = 1_000;
-    private static final long FLUSH_MILLIS = 100;
+    /** Half a group commit: a batch never has a group to itself for long, so token issuances interleave. */
+    static final int MAX_BATCH = AuditLog.MAX_GROUP_RECORDS / 2;
+    private static final long FLUSH_MILLIS = 50;
     /** Beyond this many unwritten decisions the database is not keeping up; new ones are dropped and counted. */
     private static final int MAX_BUFFERED = 200_000;
 
@@ -119,7 +121,7 @@ public final class DecisionLog {
             return;
         }
         List<AuditRecord> writingNow = batch;
-        db.inTransaction(tx -> audit.appendAll(tx, writingNow)).onComplete(ar -> {
+        audit.appendAllGrouped(db.pool(), writingNow).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.warn("could not write {} decision-log records; retrying", writingNow.size(), ar.cause());
                 // the failed batch goes first on the next attempt, so the log keeps its order

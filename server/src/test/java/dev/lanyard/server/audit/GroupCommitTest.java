@@ -149,4 +149,44 @@ class GroupCommitTest {
         }
         assertTrue(await(ChainVerification.run(db.pool())).valid());
     }
+
+    /**
+     * Batches (the decision log's) share the group commit with single appends: each batch lands consecutively and in
+     * order, one larger than a group still commits whole, and the chain stays gap-free.
+     */
+    @Test
+    void batchesAndSingleAppendsShareOneQueue() throws Exception {
+        long headBefore = await(AuditLog.headSeq(db.pool()));
+        List<Future<List<AuditEvent>>> batches = new ArrayList<>();
+        List<Future<AuditEvent>> singles = new ArrayList<>();
+        int[] sizes = {AuditLog.MAX_GROUP_RECORDS + 100, 100, 100, 100};
+        for (int b = 0; b < sizes.length; b++) {
+            List<AuditRecord> batch = new ArrayList<>();
+            for (int i = 0; i < sizes[b]; i++) {
+                batch.add(record("b" + b + "-" + i));
+            }
+            batches.add(audit.appendAllGrouped(db.pool(), batch));
+            for (int i = 0; i < 15; i++) {
+                singles.add(audit.appendGrouped(db.pool(), record("s" + b + "-" + i), claim("batch-single-" + b + "-" + i)));
+            }
+        }
+        int total = 0;
+        for (int b = 0; b < sizes.length; b++) {
+            List<AuditEvent> events = await(batches.get(b));
+            assertEquals(sizes[b], events.size());
+            for (int i = 0; i < events.size(); i++) {
+                assertEquals("b" + b + "-" + i, events.get(i).target(), "in order");
+                assertEquals(events.get(0).seq() + i, events.get(i).seq(), "consecutive");
+            }
+            total += sizes[b];
+        }
+        for (int i = 0; i < singles.size(); i++) {
+            assertEquals("s" + (i / 15) + "-" + (i % 15), await(singles.get(i)).target());
+        }
+        total += singles.size();
+        assertEquals(headBefore + total, await(AuditLog.headSeq(db.pool())));
+        ChainVerification v = await(ChainVerification.run(db.pool()));
+        assertTrue(v.valid(), v.toString());
+        assertTrue(await(audit.appendAllGrouped(db.pool(), List.of())).isEmpty());
+    }
 }
