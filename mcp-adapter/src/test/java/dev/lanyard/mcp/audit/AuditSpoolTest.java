@@ -84,4 +84,23 @@ class AuditSpoolTest {
             return files.filter(p -> p.getFileName().toString().startsWith("seg-")).count();
         }
     }
+
+    /** Lines longer than a read chunk, and batches that end mid-chunk, come back whole and resume exactly. */
+    @Test
+    void longLinesAndPartialBatchesAcrossReadChunks() {
+        try (AuditSpool s = AuditSpool.open(dir)) {
+            String big = "{\"pad\":\"" + "x".repeat(150_000) + "\"}";
+            List<byte[]> written = new java.util.ArrayList<>(records(0, 700));
+            written.add(350, big.getBytes(StandardCharsets.UTF_8));
+            s.append(written);
+            List<String> seen = new java.util.ArrayList<>();
+            for (AuditSpool.Batch b = s.read(97); !b.isEmpty(); b = s.read(97)) {
+                assertTrue(b.records().size() <= 97);
+                seen.addAll(text(b));
+                s.ack(b.end(), b.records().size());
+            }
+            assertEquals(written.stream().map(r -> new String(r, StandardCharsets.UTF_8)).toList(), seen);
+            assertEquals(0, s.pending());
+        }
+    }
 }
