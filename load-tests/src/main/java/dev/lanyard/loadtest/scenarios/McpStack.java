@@ -94,9 +94,12 @@ final class McpStack implements AutoCloseable {
      */
     ChildProcess startProxy(String name, String policy, String staleness, boolean connected) throws Exception {
         int port = ports.get(name);
+        // every run has a new Lanyard database: a spool or feed cursor left by an earlier run belongs to another one
+        Path stateDir = out.resolve(name + "-state");
+        ServerProcess.deleteTree(stateDir);
         List<String> cmd = new ArrayList<>(List.of(java, "-jar", mcpJar.toString(), "--upstream", upstreamUrl(),
                 "--resource", resourceUri(name), "--issuer", fixtures.issuer, "--listen", "127.0.0.1:" + port,
-                "--state-dir", out.resolve(name + "-state").toString(), "--revocation-max-staleness", staleness,
+                "--state-dir", stateDir.toString(), "--revocation-max-staleness", staleness,
                 "--scopes", "tickets:read"));
         if (connected) {
             cmd.addAll(List.of("--lanyard", lanyard.target().baseUrl()));

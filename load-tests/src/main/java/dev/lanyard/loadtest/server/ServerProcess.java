@@ -195,7 +195,8 @@ public final class ServerProcess implements AutoCloseable {
         return stopMillis;
     }
 
-    private static void deleteTree(Path root) {
+    /** Removes a directory tree, warning (not failing) when something cannot be deleted. */
+    public static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -149,6 +149,16 @@ public final class RevocationFeed implements AutoCloseable {
             b.header("Last-Event-ID", cursor);
         }
         HttpResponse<InputStream> r = http.send(b.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() == 409 && cursor != null) {
+            // our cursor is past the end of the server's trail: it was kept from another database (a new or restored
+            // one). Resuming from it would skip revocations, so the whole feed is replayed instead.
+            r.body().close();
+            LOG.warn("revocation feed cursor {} is beyond the server's audit trail (another database?): replaying "
+                    + "the whole feed", cursor);
+            cursor = null;
+            forgetCursor();
+            return false;
+        }
         if (r.statusCode() != 200) {
             r.body().close();
             LOG.warn("revocation feed refused the subscription: HTTP {}", r.statusCode());
@@ -253,6 +263,18 @@ public final class RevocationFeed implements AutoCloseable {
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             LOG.warn("revocation feed cursor not saved: {}", e.toString());
+        }
+    }
+
+    private void forgetCursor() {
+        Path file = settings.cursorFile;
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("stale revocation feed cursor not removed: {}", e.toString());
         }
     }
 

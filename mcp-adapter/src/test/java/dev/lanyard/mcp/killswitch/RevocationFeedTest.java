@@ -39,6 +39,8 @@ class RevocationFeedTest {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final BlockingQueue<BlockingQueue<String>> subscriptions = new LinkedBlockingQueue<>();
     private RevocationFeed feed;
+    /** The fake trail's last seq: a Last-Event-ID beyond it is refused with 409, as Lanyard does. */
+    private volatile long head = 1_000;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -53,6 +55,13 @@ class RevocationFeedTest {
                 + ex.getRequestHeaders().getFirst("Authorization"));
         if (!("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
             ex.sendResponseHeaders(401, -1);
+            ex.close();
+            return;
+        }
+        String lastEventId = ex.getRequestHeaders().getFirst("Last-Event-ID");
+        if (lastEventId != null && Long.parseLong(lastEventId) > head) {
+            // what Lanyard answers to a cursor from another database
+            ex.sendResponseHeaders(409, -1);
             ex.close();
             return;
         }
@@ -161,5 +170,23 @@ class RevocationFeedTest {
         assertEquals(0, feed.connections());
         await(() -> feed.unavailable().isPresent(), "fails closed");
         assertNull(subscriptions.poll());
+    }
+
+    /** A cursor kept from another database (the server answers 409) is dropped and the whole feed replayed. */
+    @Test
+    void aCursorFromAnotherDatabaseIsDroppedAndTheFeedReplayed() throws Exception {
+        Files.writeString(dir.resolve("cursor"), "1291");
+        head = 5;
+        RevocationList list = new RevocationList(Clock.systemUTC(), Duration.ofHours(1));
+        feed = feed(list, Duration.ofSeconds(30), TOKEN);
+        BlockingQueue<String> s = subscriptions.poll(20, TimeUnit.SECONDS);
+        assertEquals("null|1291|Bearer " + TOKEN, requests.get(0), "first it resumes from the saved cursor");
+        assertEquals("after=0|null|Bearer " + TOKEN, requests.get(1), "then, refused, replays from the start");
+        assertTrue(Files.notExists(dir.resolve("cursor")) || !Files.readString(dir.resolve("cursor")).equals("1291"));
+        await(feed::connected, "connected");
+        s.add(event(3, "agent.deactivated", "agt_3"));
+        await(() -> feed.events() == 1, "an event below the stale cursor is applied");
+        assertEquals(3, list.lastSeq());
+        assertEquals("3", Files.readString(dir.resolve("cursor")));
     }
 }

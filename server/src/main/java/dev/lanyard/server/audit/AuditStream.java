@@ -1,5 +1,7 @@
 package dev.lanyard.server.audit;
 
+import dev.lanyard.server.http.ApiException;
+import dev.lanyard.server.http.ErrorCode;
 import dev.lanyard.server.http.Json;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -53,14 +55,21 @@ public final class AuditStream {
     public static void follow(Vertx vertx, Pool pool, RoutingContext ctx, AuditQuery filter, String eventName,
                               Function<AuditEvent, Object> view) {
         String lastEventId = ctx.request().getHeader("Last-Event-ID");
-        Future<Long> start;
-        if (lastEventId != null) {
-            start = Future.succeededFuture(AuditQuery.after(lastEventId.trim()));
-        } else if (ctx.queryParams().contains("after")) {
-            start = Future.succeededFuture(AuditQuery.after(ctx.queryParams().get("after")));
-        } else {
-            start = AuditLog.headSeq(pool);
-        }
+        Long resumeAfter = lastEventId != null ? Long.valueOf(AuditQuery.after(lastEventId.trim()))
+                : ctx.queryParams().contains("after") ? Long.valueOf(AuditQuery.after(ctx.queryParams().get("after")))
+                : null;
+        Future<Long> start = AuditLog.headSeq(pool).map(head -> {
+            if (resumeAfter == null) {
+                return head;
+            }
+            // A cursor past the end was issued by another trail (a new or restored database): resuming from it would
+            // silently skip every event up to it, and for the revocation feed that means missed revocations.
+            if (resumeAfter > head) {
+                throw new ApiException(ErrorCode.CONFLICT, "Last-Event-ID " + resumeAfter + " is beyond the end of "
+                        + "this audit trail (" + head + "): it comes from another database; resubscribe from the start");
+            }
+            return resumeAfter;
+        });
         start.onFailure(ctx::fail).onSuccess(cursor ->
                 new AuditStream(vertx, pool, ctx.response(), filter, cursor, eventName, view).start());
     }

@@ -214,7 +214,7 @@ public final class AuthorizationCodeGrant {
                             .claim("auth_time", c.authTime().getEpochSecond())
                             .build();
                     JWTClaimsSet idClaims = id.build();
-                    // two ES256 signatures (≈ 1 ms each on JDK 17): on the worker pool, never the event loop
+                    // two signatures (≈ 0.1 ms each for ES256, ≈ 1 ms for RS256): on the worker pool, never the event loop
                     return vertx.executeBlocking(() -> new String[] {
                             keys.sign(TokenSigner.ORG, JOSEObjectType.JWT, idClaims),
                             keys.sign(TokenSigner.ORG, new JOSEObjectType(OAuthUris.TYP_ACCESS_TOKEN), at)}, false)

@@ -67,4 +67,33 @@ class AuditStreamTest {
             assertEquals(agent, f.data().path("target").asText());
         }
     }
+
+    /**
+     * A cursor past the end of the trail can only come from another database (a new or restored one); resuming from it
+     * would skip everything up to it, so it is refused, on the audit stream and on the revocation feed.
+     */
+    @Test
+    void aCursorBeyondTheEndOfTheTrailIsRefused() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (String path : List.of("/api/v1/audit/stream", "/api/v1/revocations/stream")) {
+            for (boolean header : new boolean[] {true, false}) {
+                var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.baseUrl() + path
+                                + (header ? "" : "?after=9000000000")))
+                        .header("Authorization", "Bearer " + TestServer.ADMIN_TOKEN);
+                if (header) {
+                    b.header("Last-Event-ID", "9000000000");
+                }
+                var r = http.send(b.GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(409, r.statusCode(), path + " " + r.body());
+                assertTrue(r.body().contains("\"E0000409\""), r.body());
+                assertTrue(r.body().contains("beyond the end of this audit trail"), r.body());
+            }
+        }
+        // a cursor within the trail is still a valid place to resume from
+        long first = server.admin().get("/api/v1/audit/events?limit=1").body().get(0).path("seq").asLong();
+        try (SseClient sse = new SseClient(server.baseUrl() + "/api/v1/audit/stream", TestServer.ADMIN_TOKEN,
+                Map.of("Last-Event-ID", Long.toString(first)))) {
+            assertEquals(200, sse.status());
+        }
+    }
 }
