@@ -42,6 +42,7 @@ public final class AuditSpool implements Closeable {
         }
     }
 
+    private static final byte[] NO_BYTES = new byte[0];
     private final Path dir;
     private final long segmentBytes;
     private final AtomicLong pending = new AtomicLong();
@@ -200,7 +201,7 @@ public final class AuditSpool implements Closeable {
     private static Position readLines(Path file, Position from, long size, int max, List<byte[]> out) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
-            byte[] partial = new byte[0];
+            byte[] partial = NO_BYTES;
             long pos = from.offset;
             long afterLastLine = from.offset;
             int read = 0;
@@ -218,7 +219,7 @@ public final class AuditSpool implements Closeable {
                         byte[] line = Arrays.copyOf(partial, partial.length + i - start);
                         System.arraycopy(a, start, line, partial.length, i - start);
                         out.add(line);
-                        partial = new byte[0];
+                        partial = NO_BYTES;
                         read++;
                         start = i + 1;
                         afterLastLine = pos + start;

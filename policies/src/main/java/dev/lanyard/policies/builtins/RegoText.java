@@ -116,7 +116,8 @@ public final class RegoText {
         }
     }
 
-    static void quote(StringBuilder b, String str) {
+    /** {@code str} as a JSON string literal, escaped as OPA's runtime writes it. */
+    public static void quote(StringBuilder b, String str) {
         b.append('"');
         for (int k = 0; k < str.length(); k++) {
             char c = str.charAt(k);

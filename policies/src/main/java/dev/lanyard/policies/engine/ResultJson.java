@@ -2,6 +2,7 @@ package dev.lanyard.policies.engine;
 
 import com.dylibso.chicory.runtime.Memory;
 import dev.lanyard.policies.builtins.RawString;
+import dev.lanyard.policies.builtins.RegoText;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -116,28 +117,7 @@ final class ResultJson {
         if (!RawString.isUtf8(bytes)) {
             return false;
         }
-        String s = new String(bytes, StandardCharsets.UTF_8);
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        RegoText.quote(out, new String(bytes, StandardCharsets.UTF_8));
         return true;
     }
 }

@@ -7,6 +7,7 @@ import dev.lanyard.server.admin.AdminAuthHandler;
 import dev.lanyard.server.http.ApiRouter;
 import dev.lanyard.server.http.Caller;
 import dev.lanyard.server.oauth.FirstPartyAccessTokens;
+import dev.lanyard.server.oauth.FirstPartyAccessTokens.Refused;
 import dev.lanyard.server.oauth.OAuthUris;
 import dev.lanyard.server.oauth.SignedJwts;
 import dev.lanyard.server.oauth.TokenSigner;
@@ -38,13 +39,6 @@ public final class ApprovalsAuthHandler implements Handler<RoutingContext> {
     private final TokenSigner signer;
     private final TokenStatus status;
     private final Clock clock = Clock.systemUTC();
-
-    /** Why a token was refused; the message is safe to show (it never quotes the token). */
-    private static final class Refused extends RuntimeException {
-        Refused(String message) {
-            super(message, null, false, false);
-        }
-    }
 
     public ApprovalsAuthHandler(String baseUrl, AdminAuthHandler admins, TokenSigner signer, TokenStatus status) {
         this.issuer = baseUrl;
@@ -110,7 +104,7 @@ public final class ApprovalsAuthHandler implements Handler<RoutingContext> {
         if (!issuer.equals(claims.getIssuer())) {
             throw new Refused("not issued by this server's org authorization server");
         }
-        FirstPartyAccessTokens.requireFor(claims, resource, SCOPE, Refused::new);
+        FirstPartyAccessTokens.requireFor(claims, resource, SCOPE);
         if (claims.getSubject() == null) {
             throw new Refused("sub is required");
         }

@@ -8,6 +8,7 @@ import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRecord;
 import dev.lanyard.server.http.Caller;
 import dev.lanyard.server.http.Json;
+import dev.lanyard.server.oauth.FirstPartyAccessTokens;
 import dev.lanyard.server.store.Database;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -149,7 +150,7 @@ public final class DataApi {
     }
 
     private void refuse(RoutingContext ctx, Caller caller, Throwable e) {
-        if (!(e instanceof PdpAuthentication.Refused)) {
+        if (!(e instanceof FirstPartyAccessTokens.Refused)) {
             ctx.fail(e);
             return;
         }

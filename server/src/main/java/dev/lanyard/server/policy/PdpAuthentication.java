@@ -6,6 +6,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.lanyard.server.admin.AdminAuthHandler;
 import dev.lanyard.server.admin.AdminTokenSecret;
 import dev.lanyard.server.oauth.FirstPartyAccessTokens;
+import dev.lanyard.server.oauth.FirstPartyAccessTokens.Refused;
 import dev.lanyard.server.oauth.OAuthUris;
 import dev.lanyard.server.oauth.SignedJwts;
 import dev.lanyard.server.oauth.TokenSigner;
@@ -36,13 +37,6 @@ public final class PdpAuthentication {
     private final ConcurrentHashMap<String, Cached> cache = new ConcurrentHashMap<>();
 
     private record Cached(PdpCaller caller, long until) {}
-
-    /** Why a caller was refused; the message is safe to show. */
-    public static final class Refused extends RuntimeException {
-        public Refused(String message) {
-            super(message, null, false, false);
-        }
-    }
 
     public PdpAuthentication(String baseUrl, AdminAuthHandler admins, TokenSigner signer, TokenStatus status) {
         this.baseUrl = baseUrl;
@@ -111,6 +105,6 @@ public final class PdpAuthentication {
         String serverId = issuer.substring(prefix.length());
         JWTClaimsSet claims = SignedJwts.verify(jwt, List.of(new JOSEObjectType(OAuthUris.TYP_ACCESS_TOKEN)),
                 signer.publicKeys(serverId), clock.instant(), m -> new Refused("invalid access token: " + m));
-        return FirstPartyAccessTokens.requireFor(claims, resource, SCOPE, Refused::new);
+        return FirstPartyAccessTokens.requireFor(claims, resource, SCOPE);
     }
 }
