@@ -44,16 +44,21 @@ public final class OAuthEndpoints {
         this.adminTokens = adminTokens;
         this.audit = audit;
         this.policy = policy;
-        ReplayGuard replay = new ReplayGuard(db::pool);
+        // at the token endpoint every claim is followed by a synchronous commit before the answer (the issuance, or
+        // the audited refusal), which makes the claim durable without a log flush of its own; introspection and
+        // revocation may answer without writing, so their claims commit synchronously
+        ReplayGuard replay = new ReplayGuard(db::asyncCommitPool);
         this.facts = new GrantFacts(db::pool);
         this.clients = new ClientAssertionVerifier(vertx, db::pool, replay, clock);
+        ClientAssertionVerifier durableClients = new ClientAssertionVerifier(vertx, db::pool,
+                new ReplayGuard(db::pool), clock);
         TokenIssuance issuance = new TokenIssuance(vertx, db, signer, new TokenRegistry(), audit);
         TrustedIssuers issuers = new TrustedIssuers(baseUrl, signer, db::pool,
                 WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false)));
         this.exchange = new TokenExchangeGrant(baseUrl, db::pool, facts, signer, policy, issuance, clock);
         this.serverGrants = List.of(new JwtBearerGrant(db::pool, issuers, replay, facts, policy, issuance, clock),
                 new ClientCredentialsGrant(facts, policy, issuance, clock));
-        this.introspection = new IntrospectionAndRevocation(baseUrl, db::pool, clients, new TokenStatus(db::pool), signer,
+        this.introspection = new IntrospectionAndRevocation(baseUrl, db::pool, durableClients, new TokenStatus(db::pool), signer,
                 adminTokens, audit);
         // expired single-use ids are dead weight once their JWT can no longer be presented
         vertx.setPeriodic(60_000, id -> {

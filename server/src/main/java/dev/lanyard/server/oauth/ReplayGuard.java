@@ -9,7 +9,9 @@ import java.time.ZoneOffset;
 
 /**
  * Single use of JWT ids, across every server instance on the database: the first {@link #claim} of a (namespace,
- * jti) succeeds, any later one fails until the JWT has expired. Rows are purged after expiry.
+ * jti) succeeds, any later one fails until the JWT has expired. Rows are purged after expiry. The pool decides the
+ * durability of a claim: {@link dev.lanyard.server.store.Database#asyncCommitPool} where a synchronous commit always
+ * follows before the caller is answered, the ordinary pool elsewhere.
  */
 public final class ReplayGuard {
     private final Supplier<Pool> pool;

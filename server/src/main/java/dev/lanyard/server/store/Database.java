@@ -7,12 +7,14 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.HashMap;
 import java.util.function.Function;
 
 /** The reactive connection pool every capability uses; transactions are composed, never blocked on. */
 public final class Database {
     private final Vertx vertx;
     private volatile Pool pool;
+    private volatile Pool asyncCommitPool;
     private volatile PgConnectOptions connectOptions;
 
     private Database(Vertx vertx) {
@@ -45,12 +47,36 @@ public final class Database {
                 .connectingTo(options)
                 .using(vertx)
                 .build();
+        // the same database, but its sessions commit without waiting for the WAL flush (see asyncCommitPool)
+        // (the copy shares its startup-parameter map with the original: give it its own)
+        PgConnectOptions async = new PgConnectOptions(options).setProperties(new HashMap<>(options.getProperties()));
+        async.addProperty("synchronous_commit", "off");
+        this.asyncCommitPool = PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(4).setShared(false))
+                .connectingTo(async)
+                .using(vertx)
+                .build();
         this.connectOptions = options;
         this.pool = pool;
     }
 
     public Pool pool() {
         Pool p = pool;
+        if (p == null) {
+            throw new IllegalStateException("database not attached yet");
+        }
+        return p;
+    }
+
+    /**
+     * Connections whose commits do not wait for the write-ahead log to reach disk ({@code synchronous_commit=off}),
+     * for writes whose durability a later synchronous commit on the same request path guarantees: PostgreSQL flushes
+     * the log in order, so that later commit makes this one durable too. Used for single-use claims (a JWT id), which
+     * are always followed by the issuance or the audited refusal they lead to — so the claim is on disk before any
+     * answer leaves, without a disk flush of its own per request.
+     */
+    public Pool asyncCommitPool() {
+        Pool p = asyncCommitPool;
         if (p == null) {
             throw new IllegalStateException("database not attached yet");
         }
@@ -68,6 +94,7 @@ public final class Database {
 
     public Future<Void> close() {
         Pool p = pool;
-        return p == null ? Future.succeededFuture() : p.close();
+        Pool a = asyncCommitPool;
+        return p == null ? Future.succeededFuture() : Future.join(p.close(), a.close()).mapEmpty();
     }
 }

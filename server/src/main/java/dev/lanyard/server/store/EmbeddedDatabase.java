@@ -33,6 +33,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("max_connections", "100")
                     .setServerConfig("fsync", "on")
+                    // the builder's default is off (a test-database setting): a crash could then lose commits that
+                    // were already answered — an issued token's audit event among them
+                    .setServerConfig("synchronous_commit", "on")
                     .start();
             LOG.info("embedded PostgreSQL started on 127.0.0.1:{} with data in {}", pg.getPort(), dataDir);
             return new EmbeddedDatabase(pg);

@@ -1,0 +1,70 @@
+package dev.lanyard.server.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanyard.server.oauth.ReplayGuard;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two pools on one database: ordinary sessions commit synchronously, the async-commit pool's sessions do not
+ * wait for the log flush, and a single-use claim made through either is seen by both.
+ */
+class AsyncCommitPoolTest {
+    private static EmbeddedDatabase pg;
+    private static Vertx vertx;
+    private static Database db;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = EmbeddedDatabase.start(Files.createTempDirectory("lanyard-async-commit-"));
+        Migrations.apply(pg.location());
+        vertx = Vertx.vertx();
+        db = Database.unattached(vertx);
+        db.attach(pg.location());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        await(db.close());
+        await(vertx.close());
+        pg.close();
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private static String setting(Pool pool) throws Exception {
+        return await(pool.query("SHOW synchronous_commit").execute()).iterator().next().getString(0);
+    }
+
+    @Test
+    void onlyTheAsyncCommitPoolSkipsTheFlush() throws Exception {
+        for (int i = 0; i < 6; i++) {
+            // more than one connection of each pool
+            assertEquals("on", setting(db.pool()));
+            assertEquals("off", setting(db.asyncCommitPool()));
+        }
+    }
+
+    @Test
+    void aClaimOnTheAsyncPoolIsSingleUseAcrossBothPools() throws Exception {
+        ReplayGuard fast = new ReplayGuard(db::asyncCommitPool);
+        ReplayGuard durable = new ReplayGuard(db::pool);
+        Instant exp = Instant.now().plusSeconds(300);
+        assertTrue(await(fast.claim("test", "jti-1", exp)));
+        assertFalse(await(fast.claim("test", "jti-1", exp)), "a second claim of the same id fails");
+        assertFalse(await(durable.claim("test", "jti-1", exp)), "and the ordinary pool sees the claim");
+        assertTrue(await(fast.claim("other-namespace", "jti-1", exp)), "ids are single use per namespace");
+    }
+}
