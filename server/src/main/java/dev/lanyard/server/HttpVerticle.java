@@ -50,13 +50,15 @@ final class HttpVerticle extends VerticleBase {
                 ctx.next();
             }
         };
+        // Vert.x Web tries routes in the order they were added, and no two of these groups share a path: the
+        // high-volume ones (decisions, tokens) go first, so they do not test their path against the ~80 routes of the
+        // admin API on every request
+        capabilities.mountPdp(router, readinessGate);
+        capabilities.mountOAuth(router, readinessGate);
+        capabilities.mountOidc(router, readinessGate);
         // Vert.x requires the body handler first on a route; it only buffers (≤ 1 MiB), nothing is parsed before auth
         capabilities.mountApi(new ApiRouter(router, List.of(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES),
                 readinessGate), capabilities.adminAuth(), List.of(new JsonContentType())));
-
-        capabilities.mountOidc(router, readinessGate);
-        capabilities.mountOAuth(router, readinessGate);
-        capabilities.mountPdp(router, readinessGate);
 
         // unmatched paths (404) and known paths with another method (405) reach the same failure handler
         router.errorHandler(404, Failures::handle);

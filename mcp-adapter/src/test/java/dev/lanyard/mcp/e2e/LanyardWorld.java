@@ -49,6 +49,8 @@ final class LanyardWorld {
         assertEquals(201, t.status(), t.toString());
         adapterToken = t.body().path("token").asText();
         adapterTokenFile = Files.createTempFile("adapter-token", ".txt");
+        // it holds a live credential: gone when the test JVM ends
+        adapterTokenFile.toFile().deleteOnExit();
         Files.writeString(adapterTokenFile, adapterToken);
         Api.Resp s = admin.post("/api/v1/authorization-servers", Api.map("name", Fixtures.unique("tools-as")));
         assertEquals(201, s.status(), s.toString());
