@@ -107,6 +107,7 @@ public final class LanyardServer {
                 })
                 .compose(v -> capabilities.signingKeys().start(dataDirectory.root()))
                 .compose(v -> AuditNotifications.start(vertx, state.database().connectOptions()))
+                .compose(n -> state.database().warm().map(n))
                 .map(n -> {
                     notifications = n;
                     state.markReady();

@@ -7,7 +7,9 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.function.Function;
 
 /** The reactive connection pool every capability uses; transactions are composed, never blocked on. */
@@ -16,6 +18,8 @@ public final class Database {
     private volatile Pool pool;
     private volatile Pool asyncCommitPool;
     private volatile PgConnectOptions connectOptions;
+    private static final int POOL_SIZE = 16;
+    private static final int ASYNC_POOL_SIZE = 4;
 
     private Database(Vertx vertx) {
         this.vertx = vertx;
@@ -43,7 +47,7 @@ public final class Database {
                 .setCachePreparedStatements(true)
                 .setPreparedStatementCacheMaxSize(512);
         Pool pool = PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(16).setShared(false))
+                .with(new PoolOptions().setMaxSize(POOL_SIZE).setShared(false))
                 .connectingTo(options)
                 .using(vertx)
                 .build();
@@ -52,7 +56,7 @@ public final class Database {
         PgConnectOptions async = new PgConnectOptions(options).setProperties(new HashMap<>(options.getProperties()));
         async.addProperty("synchronous_commit", "off");
         this.asyncCommitPool = PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(4).setShared(false))
+                .with(new PoolOptions().setMaxSize(ASYNC_POOL_SIZE).setShared(false))
                 .connectingTo(async)
                 .using(vertx)
                 .build();
@@ -85,6 +89,28 @@ public final class Database {
 
     public PgConnectOptions connectOptions() {
         return connectOptions;
+    }
+
+    /**
+     * Opens every connection of both pools now, before traffic. A Vert.x pool that connects while requests queue
+     * serves several of them from the new connection without retiring their wait timers; each such timer fires 30 s
+     * later and is reported as an unhandled "Promise already completed", and under load we have seen requests fail
+     * with "Timeout waiting for connection" 30 s after such a burst. Connections opened here stay (no idle timeout),
+     * so the pools do not connect under load. A failure here only means the pools connect lazily, as before.
+     */
+    public Future<Void> warm() {
+        List<Future<SqlConnection>> opening = new ArrayList<>();
+        for (int i = 0; i < POOL_SIZE; i++) {
+            opening.add(pool().getConnection());
+        }
+        for (int i = 0; i < ASYNC_POOL_SIZE; i++) {
+            opening.add(asyncCommitPool().getConnection());
+        }
+        return Future.join(opening).otherwiseEmpty().compose(v -> {
+            List<Future<Void>> closing = new ArrayList<>();
+            opening.stream().filter(Future::succeeded).forEach(f -> closing.add(f.result().close()));
+            return Future.join(closing).<Void>mapEmpty().otherwiseEmpty();
+        });
     }
 
     /** Runs {@code work} in one transaction: committed if its future succeeds, rolled back otherwise. */

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The two pools on one database: ordinary sessions commit synchronously, the async-commit pool's sessions do not
- * wait for the log flush, and a single-use claim made through either is seen by both.
+ * wait for the log flush, a single-use claim made through either is seen by both, and both can be opened in full
+ * before traffic.
  */
 class AsyncCommitPoolTest {
     private static EmbeddedDatabase pg;
@@ -46,6 +47,15 @@ class AsyncCommitPoolTest {
 
     private static String setting(Pool pool) throws Exception {
         return await(pool.query("SHOW synchronous_commit").execute()).iterator().next().getString(0);
+    }
+
+    @Test
+    void warmingOpensEveryConnectionOfBothPools() throws Exception {
+        await(db.warm());
+        assertEquals(16, db.pool().size());
+        assertEquals(4, db.asyncCommitPool().size());
+        await(db.warm());
+        assertEquals(16, db.pool().size(), "warming again opens nothing more");
     }
 
     @Test
