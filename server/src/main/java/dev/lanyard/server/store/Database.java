@@ -92,11 +92,9 @@ public final class Database {
     }
 
     /**
-     * Opens every connection of both pools now, before traffic. A Vert.x pool that connects while requests queue
-     * serves several of them from the new connection without retiring their wait timers; each such timer fires 30 s
-     * later and is reported as an unhandled "Promise already completed", and under load we have seen requests fail
-     * with "Timeout waiting for connection" 30 s after such a burst. Connections opened here stay (no idle timeout),
-     * so the pools do not connect under load. A failure here only means the pools connect lazily, as before.
+     * Opens every connection of both pools now, before traffic, so that no request pays for a connection set-up and the
+     * pools never connect while requests queue. Connections opened here stay (no idle timeout). A failure here only
+     * means the pools connect lazily.
      */
     public Future<Void> warm() {
         List<Future<SqlConnection>> opening = new ArrayList<>();
