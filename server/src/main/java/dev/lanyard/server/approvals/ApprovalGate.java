@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Puts approvals around a token policy. Before deciding, the agent's APPROVED, unexpired approvals on the resource go
- * into the policy's input; when the policy denies with the obligation {@code approval.required}, a PENDING approval
+ * Puts approvals around a token policy. The agent's APPROVED, unexpired approvals on the resource come in the
+ * policy's input (the grants read them with the rest of their facts, {@code GrantFacts.context}); when the policy
+ * denies with the obligation {@code approval.required}, a PENDING approval
  * request is opened (or the open one found) and the refusal names it, so the agent can say whom to ask. Once it is
  * approved the same token request passes, until the approval expires.
  */
@@ -34,11 +35,7 @@ public final class ApprovalGate implements TokenPolicy {
 
     @Override
     public Future<TokenDecision> decide(TokenPolicyInput input) {
-        return store.activeApproved(db.pool(), input.agent().id(), input.resource().uri())
-                .map(approved -> input.withApprovals(approved.stream().map(a -> new TokenPolicyInput.Approval(a.id(),
-                        a.resource(), a.scopes(), a.status(), a.expiresAt().toString())).toList()))
-                .compose(policy::decide)
-                .compose(decision -> {
+        return policy.decide(input).compose(decision -> {
                     List<String> scopes = approvalScopes(decision, input);
                     if (decision.allow() || scopes == null) {
                         return Future.succeededFuture(decision);

@@ -17,12 +17,6 @@ public final class ApprovalStore {
     /** How long a PENDING request waits for someone to decide. */
     static final Duration REQUEST_LIFETIME = Duration.ofHours(24);
 
-    public Future<List<Approval>> activeApproved(SqlClient db, String agentId, String resource) {
-        return db.preparedQuery("SELECT * FROM approvals WHERE agent_id = $1 AND resource = $2 AND status = 'APPROVED' "
-                        + "AND expires_at > now() ORDER BY seq")
-                .execute(Tuple.of(agentId, resource)).map(rows -> Rows.all(rows, Approval::of));
-    }
-
     /** The PENDING request for exactly these scopes, lapsing it first if nobody decided in time. */
     public Future<Optional<Approval>> pending(SqlClient tx, String agentId, String resource, List<String> scopes) {
         String[] s = scopes.toArray(new String[0]);

@@ -57,7 +57,8 @@ public final class ClientCredentialsGrant implements Grant {
                     new OAuthException("invalid_target", "no client-credentials connection of this agent allows this resource"));
             TokenPolicyInput input = new TokenPolicyInput(grantType(), agent, null, connection,
                     new TokenPolicyInput.Resource(resource.uri(), resource.tags(), resource.scopes()), requested, List.of(),
-                    new TokenPolicyInput.Request(req.caller().clientIp(), clock.instant().toString()), null);
+                    new TokenPolicyInput.Request(req.caller().clientIp(), clock.instant().toString()), null,
+                    context.approvals(resource));
             return policy.decide(input).compose(decision -> {
                 if (!decision.allow()) {
                     throw new PolicyDenied(decision);

@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Pool;
 import java.util.function.Supplier;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,12 +29,23 @@ public final class GrantFacts {
 
     public record Resource(String id, String uri, List<String> scopes, List<String> tags) {}
 
+    /** A directory user as a grant's policy input sees it. */
+    public record User(String id, String status, String email, List<String> groups) {}
+
     /**
-     * What every grant reads, in one round trip: the agent with its owners and linked sign-on app, the resources the
-     * server governs, and the agent's connections of one type to that server.
+     * What every grant reads, in one round trip: the agent with its owners and linked sign-on app, the resource
+     * authorization server with the resources it governs, the agent's connections of one type to that server, its
+     * APPROVED unexpired approvals there, and (when the grant names one) the user it acts for. Each extra round trip
+     * on the token path costs CPU on both sides of the connection, and every grant needs all of these.
      */
-    public record Context(TokenPolicyInput.Agent agent, Optional<String> linkedApp, List<Resource> resources,
-                         List<ConnectionRow> connections) {
+    public record Context(TokenPolicyInput.Agent agent, Optional<String> linkedApp, Optional<Server> server,
+                         List<Resource> resources, List<ConnectionRow> connections,
+                         List<TokenPolicyInput.Approval> approvals, Optional<User> user) {
+        /** The approvals that apply to this resource, oldest first. */
+        public List<TokenPolicyInput.Approval> approvals(Resource resource) {
+            return approvals.stream().filter(a -> a.resource().equals(resource.uri())).toList();
+        }
+
         /** The connection covering this resource: one naming the resource wins over one covering the whole server. */
         public Optional<TokenPolicyInput.Connection> connection(Resource resource) {
             ConnectionRow serverWide = null;
@@ -70,12 +82,28 @@ public final class GrantFacts {
                                                                'status', c.status, 'resource_id', c.resource_id)
                                              ORDER BY c.resource_id NULLS LAST, c.id), '[]'::json)
                       FROM connections c
-                     WHERE c.agent_id = a.id AND c.server_id = $2 AND c.connection_type = $3)::text AS connections
+                     WHERE c.agent_id = a.id AND c.server_id = $2 AND c.connection_type = $3)::text AS connections,
+                   (SELECT s.status FROM authorization_servers s WHERE s.id = $2) AS server_status,
+                   (SELECT s.access_token_ttl_seconds FROM authorization_servers s WHERE s.id = $2) AS server_ttl,
+                   (SELECT coalesce(json_agg(json_build_object('id', p.id, 'resource', p.resource, 'scopes', p.scopes,
+                                                               'expires_at', p.expires_at) ORDER BY p.seq), '[]'::json)
+                      FROM approvals p
+                     WHERE p.agent_id = a.id AND p.status = 'APPROVED' AND p.expires_at > now()
+                       AND p.resource IN (SELECT r.uri FROM resources r WHERE r.server_id = $2))::text AS approvals,
+                   (SELECT json_build_object('status', u.status, 'email', u.email,
+                                             'groups', array(SELECT g.group_id FROM group_members g
+                                                              WHERE g.user_id = u.id ORDER BY g.group_id))
+                      FROM users u WHERE u.id = $4)::text AS principal
               FROM agents a WHERE a.id = $1""";
 
     /** @param connectionType {@code CLIENT_CREDENTIALS} or {@code IDENTITY_ASSERTION} */
     public Future<Context> context(String agentId, String serverId, String connectionType) {
-        return pool.get().preparedQuery(CONTEXT).execute(Tuple.of(agentId, serverId, connectionType)).map(rows -> {
+        return context(agentId, serverId, connectionType, null);
+    }
+
+    /** @param userId the directory user the grant acts for, read into {@link Context#user()}; null for none */
+    public Future<Context> context(String agentId, String serverId, String connectionType, String userId) {
+        return pool.get().preparedQuery(CONTEXT).execute(Tuple.of(agentId, serverId, connectionType, userId)).map(rows -> {
             if (rows.size() == 0) {
                 throw OAuthException.invalidClient("unknown client");
             }
@@ -100,8 +128,22 @@ public final class GrantFacts {
                         n.path("condition").asText(), texts(n.path("scopes")), n.path("status").asText(),
                         n.path("resource_id").isNull() ? null : n.path("resource_id").asText()));
             }
-            return new Context(agent, Optional.ofNullable(r.getString("linked_app_id")), List.copyOf(resources),
-                    List.copyOf(connections));
+            Optional<Server> server = r.getString("server_status") == null ? Optional.empty()
+                    : Optional.of(new Server(serverId, r.getString("server_status"), r.getInteger("server_ttl")));
+            List<TokenPolicyInput.Approval> approvals = new ArrayList<>();
+            for (JsonNode n : Json.tree(r.getString("approvals"))) {
+                approvals.add(new TokenPolicyInput.Approval(n.path("id").asText(), n.path("resource").asText(),
+                        texts(n.path("scopes")), "APPROVED",
+                        OffsetDateTime.parse(n.path("expires_at").asText()).toInstant().toString()));
+            }
+            Optional<User> user = Optional.empty();
+            if (r.getString("principal") != null) {
+                JsonNode u = Json.tree(r.getString("principal"));
+                user = Optional.of(new User(userId, u.path("status").asText(),
+                        u.path("email").isNull() ? null : u.path("email").asText(), texts(u.path("groups"))));
+            }
+            return new Context(agent, Optional.ofNullable(r.getString("linked_app_id")), server,
+                    List.copyOf(resources), List.copyOf(connections), List.copyOf(approvals), user);
         });
     }
 

@@ -171,7 +171,8 @@ public final class JwtBearerGrant implements Grant {
             TokenPolicyInput input = new TokenPolicyInput(grantType(), agent,
                     new TokenPolicyInput.Principal(user.id(), user.status(), user.groups()), connection,
                     new TokenPolicyInput.Resource(resource.uri(), resource.tags(), resource.scopes()), wanted,
-                    List.of(), new TokenPolicyInput.Request(req.caller().clientIp(), now.toString()), null);
+                    List.of(), new TokenPolicyInput.Request(req.caller().clientIp(), now.toString()), null,
+                    context.approvals(resource));
             return policy.decide(input).compose(decision -> {
                 if (!decision.allow()) {
                     throw new PolicyDenied(decision);

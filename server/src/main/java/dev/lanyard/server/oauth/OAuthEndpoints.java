@@ -55,7 +55,7 @@ public final class OAuthEndpoints {
         TokenIssuance issuance = new TokenIssuance(vertx, db, signer, new TokenRegistry(), audit);
         TrustedIssuers issuers = new TrustedIssuers(baseUrl, signer, db::pool,
                 WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false)));
-        this.exchange = new TokenExchangeGrant(baseUrl, db::pool, facts, signer, policy, issuance, clock);
+        this.exchange = new TokenExchangeGrant(baseUrl, facts, signer, policy, issuance, clock);
         this.serverGrants = List.of(new JwtBearerGrant(db::pool, issuers, replay, facts, policy, issuance, clock),
                 new ClientCredentialsGrant(facts, policy, issuance, clock));
         this.introspection = new IntrospectionAndRevocation(baseUrl, db::pool, durableClients, new TokenStatus(db::pool), signer,

@@ -7,15 +7,12 @@ import dev.lanyard.server.audit.AuditRecord;
 import dev.lanyard.server.http.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
-
+import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * RFC 8693 token exchange at the org authorization server, ID-JAG profile (draft-ietf-oauth-identity-assertion-authz-
@@ -33,17 +30,15 @@ public final class TokenExchangeGrant implements Grant {
     private static final List<JOSEObjectType> ID_TOKEN_TYPES = List.of(JOSEObjectType.JWT);
 
     private final String baseUrl;
-    private final Supplier<Pool> pool;
     private final GrantFacts facts;
     private final TokenSigner signer;
     private final TokenPolicy policy;
     private final TokenIssuance issuance;
     private final Clock clock;
 
-    public TokenExchangeGrant(String baseUrl, Supplier<Pool> pool, GrantFacts facts, TokenSigner signer,
+    public TokenExchangeGrant(String baseUrl, GrantFacts facts, TokenSigner signer,
                               TokenPolicy policy, TokenIssuance issuance, Clock clock) {
         this.baseUrl = baseUrl;
-        this.pool = pool;
         this.facts = facts;
         this.signer = signer;
         this.policy = policy;
@@ -83,7 +78,11 @@ public final class TokenExchangeGrant implements Grant {
             throw OAuthException.invalidGrant("subject_token was not issued by this authorization server");
         }
         String agentId = req.client().agentId();
-        return facts.context(agentId, serverId, "IDENTITY_ASSERTION").compose(context -> {
+        String userId = idToken.getSubject();
+        if (!Ids.isValid("usr", userId)) {
+            throw OAuthException.invalidGrant("subject_token subject is not a user of this directory");
+        }
+        return facts.context(agentId, serverId, "IDENTITY_ASSERTION", userId).compose(context -> {
             TokenPolicyInput.Agent agent = context.agent();
             List<String> aud = idToken.getAudience();
             boolean forThisClient = aud != null && aud.size() == 1 && (aud.get(0).equals(agentId)
@@ -91,25 +90,25 @@ public final class TokenExchangeGrant implements Grant {
             if (!forThisClient) {
                 throw OAuthException.invalidGrant("subject_token audience is not this client (nor its linked app)");
             }
-            return subject(idToken).compose(subject -> facts.server(serverId).compose(server -> {
-                if (server.isEmpty() || !"ACTIVE".equals(server.get().status())) {
-                    throw new OAuthException("invalid_target", "audience is not an active authorization server of this organisation");
+            Subject subject = subject(idToken, context.user());
+            if (context.server().isEmpty() || !"ACTIVE".equals(context.server().get().status())) {
+                throw new OAuthException("invalid_target", "audience is not an active authorization server of this organisation");
+            }
+            GrantFacts.Resource resource = GrantFacts.target(context.resources(), form.get("resource"));
+            TokenPolicyInput.Connection connection = context.connection(resource).orElseThrow(() ->
+                    new OAuthException("invalid_target",
+                            "no identity-assertion connection of this agent allows this audience and resource"));
+            TokenPolicyInput input = new TokenPolicyInput(grantType(), agent,
+                    new TokenPolicyInput.Principal(subject.userId(), subject.status(), subject.groups()),
+                    connection, new TokenPolicyInput.Resource(resource.uri(), resource.tags(), resource.scopes()),
+                    requested, List.of(), new TokenPolicyInput.Request(req.caller().clientIp(), now.toString()), null,
+                    context.approvals(resource));
+            return policy.decide(input).compose(decision -> {
+                if (!decision.allow()) {
+                    throw new PolicyDenied(decision);
                 }
-                GrantFacts.Resource resource = GrantFacts.target(context.resources(), form.get("resource"));
-                TokenPolicyInput.Connection connection = context.connection(resource).orElseThrow(() ->
-                        new OAuthException("invalid_target",
-                                "no identity-assertion connection of this agent allows this audience and resource"));
-                TokenPolicyInput input = new TokenPolicyInput(grantType(), agent,
-                        new TokenPolicyInput.Principal(subject.userId(), subject.status(), subject.groups()),
-                        connection, new TokenPolicyInput.Resource(resource.uri(), resource.tags(), resource.scopes()),
-                        requested, List.of(), new TokenPolicyInput.Request(req.caller().clientIp(), now.toString()), null);
-                return policy.decide(input).compose(decision -> {
-                    if (!decision.allow()) {
-                        throw new PolicyDenied(decision);
-                    }
-                    return issue(req, agent, subject, audience, serverId, resource, connection, requested, decision, now);
-                });
-            }));
+                return issue(req, agent, subject, audience, serverId, resource, connection, requested, decision, now);
+            });
         });
     }
 
@@ -157,30 +156,14 @@ public final class TokenExchangeGrant implements Grant {
                 + "authorization servers");
     }
 
-    private Future<Subject> subject(JWTClaimsSet idToken) {
-        String userId = idToken.getSubject();
-        if (!Ids.isValid("usr", userId)) {
-            return Future.failedFuture(OAuthException.invalidGrant("subject_token subject is not a user of this directory"));
+    private static Subject subject(JWTClaimsSet idToken, Optional<GrantFacts.User> user) {
+        if (user.isEmpty()) {
+            throw OAuthException.invalidGrant("subject_token subject is not a user of this directory");
         }
-        return pool.get().preparedQuery("SELECT u.status, u.email, array(SELECT group_id FROM group_members g "
-                        + "WHERE g.user_id = u.id ORDER BY group_id) AS groups FROM users u WHERE u.id = $1")
-                .execute(Tuple.of(userId))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        throw OAuthException.invalidGrant("subject_token subject is not a user of this directory");
-                    }
-                    var r = rows.iterator().next();
-                    if (!"ACTIVE".equals(r.getString("status"))) {
-                        throw OAuthException.invalidGrant("the user is not active");
-                    }
-                    Date authTime = null;
-                    Object at = idToken.getClaim("auth_time");
-                    if (at instanceof Number n) {
-                        authTime = new Date(n.longValue() * 1000);
-                    }
-                    return new Subject(userId, r.getString("status"),
-                            dev.lanyard.server.directory.Rows.strings(r, "groups"), r.getString("email"), authTime);
-                });
+        if (!"ACTIVE".equals(user.get().status())) {
+            throw OAuthException.invalidGrant("the user is not active");
+        }
+        Date authTime = idToken.getClaim("auth_time") instanceof Number n ? new Date(n.longValue() * 1000) : null;
+        return new Subject(user.get().id(), user.get().status(), user.get().groups(), user.get().email(), authTime);
     }
-
 }

@@ -24,11 +24,6 @@ public record TokenPolicyInput(
         this(grant, agent, principal, connection, resource, requestedScopes, actorChain, request, session, List.of());
     }
 
-    public TokenPolicyInput withApprovals(List<Approval> approved) {
-        return new TokenPolicyInput(grant, agent, principal, connection, resource, requestedScopes, actorChain, request,
-                session, List.copyOf(approved));
-    }
-
     /** An APPROVED, unexpired approval of this agent on this resource. */
     public record Approval(String id, String resource, List<String> scopes, String status,
                            @JsonProperty("expires_at") String expiresAt) {}

@@ -65,6 +65,25 @@ class ApprovalTest {
     }
 
     @Test
+    void anApprovalPastItsTimeLimitNoLongerLetsTheRequestThrough() throws Exception {
+        var agent = of.activeAgent("autonomous", null);
+        var t = of.serverWithResource(agent.id(), "client_credentials", "ALL_SCOPES", List.of("*"),
+                List.of("production-write"));
+        String id = approvalId(of.clientCredentials(agent, t, "tickets.read"));
+        assertEquals(200, admin.post("/api/v1/approvals/" + id + "/approve", Map.of("ttl_seconds", 60)).status());
+        assertEquals(200, of.clientCredentials(agent, t, "tickets.read").status());
+        // the time limit passes (moved rather than waited for)
+        try (var c = server.jdbc(); var st = c.prepareStatement(
+                "UPDATE approvals SET expires_at = now() - interval '1 second' WHERE id = ?")) {
+            st.setString(1, id);
+            assertEquals(1, st.executeUpdate());
+        }
+        Api.Resp after = of.clientCredentials(agent, t, "tickets.read");
+        assertEquals(400, after.status(), after.toString());
+        assertTrue(!approvalId(after).equals(id), "a lapsed approval opens a new request");
+    }
+
+    @Test
     void aDeniedApprovalKeepsTheRequestRefusedAndCannotBeDecidedTwice() {
         var agent = of.activeAgent("autonomous", null);
         var t = of.serverWithResource(agent.id(), "client_credentials", "ALL_SCOPES", List.of("*"),

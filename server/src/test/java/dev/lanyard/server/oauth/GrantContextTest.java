@@ -15,7 +15,8 @@ class GrantContextTest {
             List.of("wiki.read"), List.of());
 
     private static GrantFacts.Context context(GrantFacts.ConnectionRow... rows) {
-        return new GrantFacts.Context(null, Optional.empty(), List.of(TICKETS, WIKI), List.of(rows));
+        return new GrantFacts.Context(null, Optional.empty(), Optional.empty(), List.of(TICKETS, WIKI), List.of(rows),
+                List.of(), Optional.empty());
     }
 
     @Test
@@ -45,5 +46,19 @@ class GrantContextTest {
                 "res_wiki");
         assertTrue(context(onlyWiki).connection(TICKETS).isEmpty(), "a connection for another resource covers nothing here");
         assertTrue(context().connection(TICKETS).isEmpty());
+    }
+
+    @Test
+    void onlyTheApprovalsOnTheTargetResourceReachThePolicy() {
+        var onTickets = new TokenPolicyInput.Approval("apr_1", TICKETS.uri(), List.of("tickets.admin"), "APPROVED",
+                "2026-12-06T19:00:00Z");
+        var onWiki = new TokenPolicyInput.Approval("apr_2", WIKI.uri(), List.of("wiki.read"), "APPROVED",
+                "2026-12-06T19:00:00Z");
+        var laterOnTickets = new TokenPolicyInput.Approval("apr_3", TICKETS.uri(), List.of("tickets.write"), "APPROVED",
+                "2026-12-06T20:00:00Z");
+        var ctx = new GrantFacts.Context(null, Optional.empty(), Optional.empty(), List.of(TICKETS, WIKI), List.of(),
+                List.of(onTickets, onWiki, laterOnTickets), Optional.empty());
+        assertEquals(List.of(onTickets, laterOnTickets), ctx.approvals(TICKETS));
+        assertEquals(List.of(onWiki), ctx.approvals(WIKI));
     }
 }
