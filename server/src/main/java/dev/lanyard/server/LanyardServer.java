@@ -107,7 +107,7 @@ public final class LanyardServer {
                 })
                 .compose(v -> capabilities.signingKeys().start(dataDirectory.root()))
                 .compose(v -> AuditNotifications.start(vertx, state.database().connectOptions()))
-                .compose(n -> state.database().warm().map(n))
+                .compose(n -> state.database().warm().compose(v -> state.database().checkDurability()).map(durable -> n))
                 .map(n -> {
                     notifications = n;
                     state.markReady();

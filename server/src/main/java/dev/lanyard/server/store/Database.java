@@ -11,9 +11,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The reactive connection pool every capability uses; transactions are composed, never blocked on. */
 public final class Database {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
     private final Vertx vertx;
     private volatile Pool pool;
     private volatile Pool asyncCommitPool;
@@ -108,6 +111,24 @@ public final class Database {
             List<Future<Void>> closing = new ArrayList<>();
             opening.stream().filter(Future::succeeded).forEach(f -> closing.add(f.result().close()));
             return Future.join(closing).<Void>mapEmpty().otherwiseEmpty();
+        });
+    }
+
+    /**
+     * Warns when the main pool's commits are not durable. The server answers only after its audit events commit, and
+     * that promise holds only if a commit means "on disk"; an external database may have been set up otherwise. The
+     * setting is the operator's (they may want {@code remote_apply}), so it is reported, not overridden.
+     *
+     * @return whether commits on the main pool wait for the log flush
+     */
+    public Future<Boolean> checkDurability() {
+        return pool().query("SHOW synchronous_commit").execute().map(rows -> {
+            boolean durable = !"off".equalsIgnoreCase(rows.iterator().next().getString(0));
+            if (!durable) {
+                LOG.warn("the database commits with synchronous_commit=off: tokens and decisions answered just before "
+                        + "a database crash can lose their audit events; set synchronous_commit=on");
+            }
+            return durable;
         });
     }
 

@@ -59,6 +59,25 @@ class AsyncCommitPoolTest {
     }
 
     @Test
+    void aDatabaseThatCommitsAsynchronouslyIsReported() throws Exception {
+        assertTrue(await(db.checkDurability()), "the embedded database commits synchronously");
+        try (var c = java.sql.DriverManager.getConnection(pg.location().jdbcUrl(), pg.location().user(),
+                pg.location().password()); var st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS lanyard_lax");
+            st.execute("CREATE DATABASE lanyard_lax");
+            st.execute("ALTER DATABASE lanyard_lax SET synchronous_commit = off");
+        }
+        var loc = pg.location();
+        Database lax = Database.unattached(vertx);
+        lax.attach(new DatabaseLocation(loc.host(), loc.port(), "lanyard_lax", loc.user(), loc.password()));
+        try {
+            assertFalse(await(lax.checkDurability()), "an operator's synchronous_commit=off is detected");
+        } finally {
+            await(lax.close());
+        }
+    }
+
+    @Test
     void onlyTheAsyncCommitPoolSkipsTheFlush() throws Exception {
         for (int i = 0; i < 6; i++) {
             // more than one connection of each pool
