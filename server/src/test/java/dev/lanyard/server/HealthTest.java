@@ -39,7 +39,7 @@ class HealthTest {
         int port = TestServer.freePort();
         Map<String, String> env = Map.of(
                 "LANYARD_DATABASE_URL", "postgresql://postgres@127.0.0.1:" + TestServer.freePort() + "/lanyard",
-                "LANYARD_DATA_DIR", Files.createTempDirectory("lanyard-nodb-").toString(),
+                "LANYARD_DATA_DIR", TestDirs.create("lanyard-nodb-").toString(),
                 "LANYARD_HTTP_PORT", Integer.toString(port));
         LanyardServer server = LanyardServer.create(ServerConfig.from(env));
         server.boot();

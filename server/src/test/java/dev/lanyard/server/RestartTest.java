@@ -13,7 +13,7 @@ class RestartTest {
 
     @Test
     void dataSurvivesARestartAndMigrationsDoNotRerun() throws Exception {
-        Path dir = Files.createTempDirectory("lanyard-restart-");
+        Path dir = TestDirs.create("lanyard-restart-");
         String agent;
         String keyId;
         long events;
@@ -49,14 +49,14 @@ class RestartTest {
 
     @Test
     void aSecondInstanceOnTheSameDatabaseSeesTheSameDataAndTheLiveStream() throws Exception {
-        Path dir = Files.createTempDirectory("lanyard-primary-");
+        Path dir = TestDirs.create("lanyard-primary-");
         try (TestServer primary = TestServer.start(dir, TestServer.freePort())) {
             var loc = primary.server().databaseLocation();
             String url = "postgresql://" + loc.user() + "@" + loc.host() + ":" + loc.port() + "/" + loc.database();
             // instances sharing a database share the master key that encrypts the signing keys
             Map<String, String> env = Map.of("LANYARD_DATABASE_URL", url,
                     "LANYARD_MASTER_KEY", Files.readString(dir.resolve("master.key")).trim(),
-                    "LANYARD_DATA_DIR", Files.createTempDirectory("lanyard-secondary-").toString(),
+                    "LANYARD_DATA_DIR", TestDirs.create("lanyard-secondary-").toString(),
                     "LANYARD_HTTP_PORT", Integer.toString(TestServer.freePort()));
             LanyardServer secondary = LanyardServer.start(dev.lanyard.server.config.ServerConfig.from(env))
                     .toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);

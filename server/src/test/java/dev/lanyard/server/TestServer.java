@@ -30,12 +30,8 @@ public final class TestServer implements AutoCloseable {
 
     public static synchronized TestServer shared() {
         if (shared == null) {
-            try {
-                shared = start(Files.createTempDirectory("lanyard-test-"), freePort());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+            shared = start(TestDirs.create("lanyard-test-"), freePort());
+            TestDirs.beforeDelete(shared::close);
         }
         return shared;
     }

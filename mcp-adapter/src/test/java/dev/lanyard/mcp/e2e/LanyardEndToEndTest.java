@@ -1,5 +1,6 @@
 package dev.lanyard.mcp.e2e;
 
+import dev.lanyard.server.TestDirs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -48,19 +49,19 @@ class LanyardEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         TypeScriptClient.install();
-        lanyard = TestServer.start(Files.createTempDirectory("lanyard-e2e-"), TestServer.freePort());
+        lanyard = TestServer.start(TestDirs.create("lanyard-e2e-"), TestServer.freePort());
         world = new LanyardWorld(lanyard);
         upstream = SampleMcpServer.start(0);
         int p = TestServer.freePort();
         proxyUrl = "http://127.0.0.1:" + p + "/mcp";
         proxyResourceId = world.resource(proxyUrl);
-        proxy = proxy(p, proxyUrl, world, upstream.url(), Files.createTempDirectory("proxy-state"), "30s", null);
+        proxy = proxy(p, proxyUrl, world, upstream.url(), TestDirs.create("proxy-state"), "30s", null);
 
         int q = TestServer.freePort();
         libraryUrl = "http://127.0.0.1:" + q + "/mcp";
         libraryResourceId = world.resource(libraryUrl);
         AdapterConfig config = AdapterConfig.builder(libraryUrl, world.issuer).scopesSupported(List.of("tickets:read"))
-                .lanyard(URI.create(world.base()), world.adapterToken).stateDir(Files.createTempDirectory("library-state")).build();
+                .lanyard(URI.create(world.base()), world.adapterToken).stateDir(TestDirs.create("library-state")).build();
         library = SampleMcpServer.startGuarded("127.0.0.1", q, McpGuard.start(config, Runnable::run,
                 java.util.concurrent.Executors.newFixedThreadPool(2)));
     }

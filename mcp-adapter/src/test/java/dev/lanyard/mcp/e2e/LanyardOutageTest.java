@@ -1,5 +1,6 @@
 package dev.lanyard.mcp.e2e;
 
+import dev.lanyard.server.TestDirs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,7 +41,7 @@ class LanyardOutageTest {
 
     @Test
     void recordsSurviveAServerOutageAndAnAdapterRestartAndTheRemoteDecisionsFailClosed() throws Exception {
-        Path data = Files.createTempDirectory("lanyard-outage-");
+        Path data = TestDirs.create("lanyard-outage-");
         int lanyardPort = TestServer.freePort();
         TestServer lanyard = TestServer.start(data, lanyardPort);
         SampleMcpServer upstream = SampleMcpServer.start(0);
@@ -53,12 +54,12 @@ class LanyardOutageTest {
             int lp = TestServer.freePort();
             String localUrl = "http://127.0.0.1:" + lp + "/mcp";
             String localResource = world.resource(localUrl);
-            Path localState = Files.createTempDirectory("local-proxy-state");
+            Path localState = TestDirs.create("local-proxy-state");
             local = LanyardEndToEndTest.proxy(lp, localUrl, world, upstream.statelessUrl(), localState, "10m", "default");
             int rp = TestServer.freePort();
             String remoteUrl = "http://127.0.0.1:" + rp + "/mcp";
             String remoteResource = world.resource(remoteUrl);
-            remote = LanyardEndToEndTest.proxy(rp, remoteUrl, world, upstream.statelessUrl(), Files.createTempDirectory("remote-proxy-state"), "2s", null);
+            remote = LanyardEndToEndTest.proxy(rp, remoteUrl, world, upstream.statelessUrl(), TestDirs.create("remote-proxy-state"), "2s", null);
 
             LanyardWorld.Agent a = world.agent(localResource);
             String token = world.token(a, localUrl, "tickets:read tickets:write");

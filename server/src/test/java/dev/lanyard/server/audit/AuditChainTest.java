@@ -1,5 +1,6 @@
 package dev.lanyard.server.audit;
 
+import dev.lanyard.server.TestDirs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +24,7 @@ class AuditChainTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestServer.start(Files.createTempDirectory("lanyard-audit-"), TestServer.freePort());
+        server = TestServer.start(TestDirs.create("lanyard-audit-"), TestServer.freePort());
         api = server.admin();
         Fixtures fx = new Fixtures(api);
         for (int i = 0; i < 5; i++) {

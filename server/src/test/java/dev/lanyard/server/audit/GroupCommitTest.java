@@ -1,5 +1,6 @@
 package dev.lanyard.server.audit;
 
+import dev.lanyard.server.TestDirs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,7 +36,7 @@ class GroupCommitTest {
 
     @BeforeAll
     static void start() throws Exception {
-        pg = EmbeddedDatabase.start(Files.createTempDirectory("lanyard-group-commit-"));
+        pg = EmbeddedDatabase.start(TestDirs.create("lanyard-group-commit-"));
         Migrations.apply(pg.location());
         vertx = Vertx.vertx();
         db = Database.unattached(vertx);

@@ -1,5 +1,6 @@
 package dev.lanyard.server.keys;
 
+import dev.lanyard.server.TestDirs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -27,7 +28,7 @@ class SigningKeyPersistenceTest {
 
     @Test
     void keysSurviveARestartAndOnlyTheRightMasterKeyOpensThem() throws Exception {
-        Path dir = Files.createTempDirectory("lanyard-keys-");
+        Path dir = TestDirs.create("lanyard-keys-");
         Map<String, String> env = Map.of("LANYARD_BASE_URL", BASE);
         String token;
         String kid;
@@ -78,14 +79,14 @@ class SigningKeyPersistenceTest {
 
     @Test
     void anotherInstanceOnTheSameDatabaseLearnsOfARotation() throws Exception {
-        Path dir = Files.createTempDirectory("lanyard-keys-primary-");
+        Path dir = TestDirs.create("lanyard-keys-primary-");
         try (TestServer primary = TestServer.start(dir, TestServer.freePort(), Map.of("LANYARD_BASE_URL", BASE))) {
             var loc = primary.server().databaseLocation();
             String url = "postgresql://" + loc.user() + "@" + loc.host() + ":" + loc.port() + "/" + loc.database();
             String master = Files.readString(dir.resolve("master.key")).trim();
             Map<String, String> env = Map.of("LANYARD_DATABASE_URL", url, "LANYARD_MASTER_KEY", master,
                     "LANYARD_BASE_URL", BASE,
-                    "LANYARD_DATA_DIR", Files.createTempDirectory("lanyard-keys-secondary-").toString(),
+                    "LANYARD_DATA_DIR", TestDirs.create("lanyard-keys-secondary-").toString(),
                     "LANYARD_HTTP_PORT", Integer.toString(TestServer.freePort()));
             LanyardServer secondary = LanyardServer.start(ServerConfig.from(env))
                     .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.lanyard.server.oidc;
 
+import dev.lanyard.server.TestDirs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -202,7 +203,7 @@ class ConsoleClientTest {
 
         // not on a server that does not list it
         assertEquals(400, authorize(console("https://console.example.com/cb")).statusCode());
-        try (TestServer own = TestServer.start(Files.createTempDirectory("lanyard-console-"), TestServer.freePort(),
+        try (TestServer own = TestServer.start(TestDirs.create("lanyard-console-"), TestServer.freePort(),
                 Map.of("LANYARD_CONSOLE_REDIRECT_URIS", "https://console.example.com/cb"))) {
             SignIn there = new SignIn(own);
             String login = new Fixtures(own.admin()).user();

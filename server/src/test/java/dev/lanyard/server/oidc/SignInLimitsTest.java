@@ -1,5 +1,6 @@
 package dev.lanyard.server.oidc;
 
+import dev.lanyard.server.TestDirs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +17,7 @@ class SignInLimitsTest {
 
     @Test
     void codesExpireAndFailuresFromOneAddressAreRateLimited() throws Exception {
-        try (TestServer server = TestServer.start(Files.createTempDirectory("lanyard-signin-"), TestServer.freePort(),
+        try (TestServer server = TestServer.start(TestDirs.create("lanyard-signin-"), TestServer.freePort(),
                 Map.of("LANYARD_AUTH_CODE_TTL_SECONDS", "1", "LANYARD_LOGIN_MAX_FAILURES_PER_IP", "3"))) {
             Api api = server.admin();
             Fixtures fx = new Fixtures(api);

@@ -1,5 +1,6 @@
 package dev.lanyard.server.policy;
 
+import dev.lanyard.server.TestDirs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -36,9 +37,9 @@ class HotReloadTest {
 
     @BeforeAll
     void start() throws Exception {
-        policyDir = Files.createTempDirectory("lanyard-policy-");
+        policyDir = TestDirs.create("lanyard-policy-");
         PolicySet.copyBundledDefaultTo(policyDir);
-        server = TestServer.start(Files.createTempDirectory("lanyard-reload-"), TestServer.freePort(),
+        server = TestServer.start(TestDirs.create("lanyard-reload-"), TestServer.freePort(),
                 Map.of("LANYARD_POLICY_DIR", policyDir.toString()));
         admin = server.admin();
     }

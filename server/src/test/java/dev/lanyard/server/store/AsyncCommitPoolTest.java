@@ -1,5 +1,6 @@
 package dev.lanyard.server.store;
 
+import dev.lanyard.server.TestDirs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +28,7 @@ class AsyncCommitPoolTest {
 
     @BeforeAll
     static void start() throws Exception {
-        pg = EmbeddedDatabase.start(Files.createTempDirectory("lanyard-async-commit-"));
+        pg = EmbeddedDatabase.start(TestDirs.create("lanyard-async-commit-"));
         Migrations.apply(pg.location());
         vertx = Vertx.vertx();
         db = Database.unattached(vertx);

@@ -1,0 +1,66 @@
+package dev.lanyard.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Temporary directories for tests, removed when the test JVM exits. Most hold an embedded PostgreSQL data directory
+ * (≈ 40 MB each); left behind, one full test run would leave a gigabyte in the temp directory of every machine it
+ * runs on.
+ */
+public final class TestDirs {
+    private static final List<Path> CREATED = new ArrayList<>();
+    private static final List<Runnable> BEFORE_DELETE = new ArrayList<>();
+
+    static {
+        // one hook, so that what still uses a directory (the shared server) stops before the directory goes
+        Runtime.getRuntime().addShutdownHook(new Thread(TestDirs::cleanUp, "test-dirs-cleanup"));
+    }
+
+    private TestDirs() {}
+
+    public static synchronized Path create(String prefix) {
+        try {
+            Path dir = Files.createTempDirectory(prefix);
+            CREATED.add(dir);
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs {@code action} at exit before the directories are deleted (for servers still running then). */
+    static synchronized void beforeDelete(Runnable action) {
+        BEFORE_DELETE.add(action);
+    }
+
+    private static synchronized void cleanUp() {
+        for (Runnable action : BEFORE_DELETE) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                System.err.println("test clean-up: " + e);
+            }
+        }
+        for (Path dir : CREATED) {
+            delete(dir);
+        }
+    }
+
+    static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            System.err.println("test clean-up: could not delete " + dir + ": " + e);
+        }
+    }
+}
