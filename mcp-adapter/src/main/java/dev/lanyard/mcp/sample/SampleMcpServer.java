@@ -223,5 +223,18 @@ public final class SampleMcpServer implements AutoCloseable, Callable<Integer> {
         if (guard != null) {
             guard.close();
         }
+        deleteBaseDir();
+    }
+
+    /** Tomcat's scratch directory is this run's only: nothing in it outlives the server. */
+    private void deleteBaseDir() {
+        if (baseDir == null) {
+            return;
+        }
+        try (var walk = Files.walk(baseDir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            LOG.warn("could not delete the sample server's scratch directory {}: {}", baseDir, e.toString());
+        }
     }
 }
