@@ -36,12 +36,12 @@ public final class ApprovalGate implements TokenPolicy {
     @Override
     public Future<TokenDecision> decide(TokenPolicyInput input) {
         return policy.decide(input).compose(decision -> {
-                    List<String> scopes = approvalScopes(decision, input);
-                    if (decision.allow() || scopes == null) {
-                        return Future.succeededFuture(decision);
-                    }
-                    return open(input, scopes, decision).map(a -> withApproval(decision, a));
-                });
+            List<String> scopes = approvalScopes(decision, input);
+            if (decision.allow() || scopes == null) {
+                return Future.succeededFuture(decision);
+            }
+            return open(input, scopes, decision).map(a -> withApproval(decision, a));
+        });
     }
 
     /** The scopes the policy wants approved, or null when the denial is not about an approval. */
