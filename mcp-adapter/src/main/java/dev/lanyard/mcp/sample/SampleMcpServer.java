@@ -231,6 +231,13 @@ public final class SampleMcpServer implements AutoCloseable, Callable<Integer> {
         if (baseDir == null) {
             return;
         }
+        // Tomcat records the first instance's directory as the JVM-wide catalina.home, and later instances in the
+        // same JVM recreate it; forget it along with the directory
+        for (String property : new String[] {"catalina.home", "catalina.base"}) {
+            if (baseDir.toString().equals(System.getProperty(property))) {
+                System.clearProperty(property);
+            }
+        }
         try (var walk = Files.walk(baseDir)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (java.io.IOException | java.io.UncheckedIOException e) {
