@@ -1,5 +1,6 @@
 package dev.lanyard.policies.bench;
 
+import dev.lanyard.policies.PolicySet;
 import dev.lanyard.policies.RegoCompiler;
 import dev.lanyard.policies.engine.Bundle;
 import dev.lanyard.policies.engine.PolicyEngine;
@@ -31,7 +32,24 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class EvalBenchmark {
     private PolicyEngine lanyard;
+    private PolicyEngine shipped;
     private PolicyEngine demo;
+
+    /** Inputs shaped as the server and the MCP adapter build them for the shipped policy set. */
+    static final String SHIPPED_TOKEN_INPUT = """
+            {"grant":"client_credentials","agent":{"id":"agt_AAAAAAAAAAAAAAAAAAAA","type":"autonomous","status":"ACTIVE",\
+            "owners":[{"id":"usr_BBBBBBBBBBBBBBBBBBBB","status":"ACTIVE"}],"risk":"low",\
+            "default_scopes":["tickets.read","tickets.write"],"tags":["bench"],"max_session_seconds":3600},\
+            "principal":null,"connection":{"id":"con_CCCCCCCCCCCCCCCCCCCC","type":"CLIENT_CREDENTIALS","status":"ACTIVE",\
+            "scopes":["tickets.read","tickets.write"]},"resource":{"uri":"https://tools.example/mcp","tags":["internal"],\
+            "scopes":["tickets.read","tickets.write","tickets.admin"]},"requested_scopes":["tickets.read"],\
+            "actor_chain":[],"request":{"ip":"127.0.0.1","time":"2026-12-06T19:00:00Z"},"session":null,"approvals":[]}""";
+    static final String SHIPPED_MCP_INPUT = """
+            {"token":{"sub":"agt_AAAAAAAAAAAAAAAAAAAA","client_id":"agt_AAAAAAAAAAAAAAAAAAAA","scope":"tickets:read",\
+            "jti":"atj_x","iss":"http://127.0.0.1/oauth2/aus_x","agent_id":"agt_AAAAAAAAAAAAAAAAAAAA","act":null,\
+            "aud":["https://tools.example/mcp"]},"agent":null,"principal":null,\
+            "server":{"resource":"https://tools.example/mcp"},"tool":{"name":"read_ticket","arguments":{"id":"T-1"}},\
+            "request":{"method":"tools/call","ip":"127.0.0.1","time":"2026-12-06T19:00:00Z"}}""";
 
     @Setup
     public void setup() {
@@ -39,9 +57,13 @@ public class EvalBenchmark {
         lanyard = new PolicyEngine(b, 1);
         demo = new PolicyEngine(new Bundle(WasmBackend.runtimeModule(), "{\"role\":{\"alice\":\"admin\"}}", "demo",
                 List.of("opa/wasm/test/allowed")), 1);
-        String r = lanyard.evaluate("lanyard/token/decision", BenchPolicies.TOKEN_INPUT);
-        if (!r.contains("\"allow\":true")) {
-            throw new IllegalStateException("unexpected decision " + r);
+        shipped = new PolicyEngine(PolicySet.bundledDefault().bundle(), 1);
+        for (String r : List.of(lanyard.evaluate("lanyard/token/decision", BenchPolicies.TOKEN_INPUT),
+                shipped.evaluate("lanyard/token/decision", SHIPPED_TOKEN_INPUT),
+                shipped.evaluate("lanyard/mcp/decision", SHIPPED_MCP_INPUT))) {
+            if (!r.contains("\"allow\":true")) {
+                throw new IllegalStateException("unexpected decision " + r);
+            }
         }
     }
 
@@ -54,6 +76,18 @@ public class EvalBenchmark {
     @Benchmark
     public String mcpDecision() {
         return lanyard.evaluate("lanyard/mcp/decision", BenchPolicies.MCP_INPUT);
+    }
+
+    /** The policy set Lanyard ships ({@code policies/rego/lanyard}), token decision. */
+    @Benchmark
+    public String shippedTokenDecision() {
+        return shipped.evaluate("lanyard/token/decision", SHIPPED_TOKEN_INPUT);
+    }
+
+    /** The policy set Lanyard ships, MCP tool-call decision (an allowed read). */
+    @Benchmark
+    public String shippedMcpDecision() {
+        return shipped.evaluate("lanyard/mcp/decision", SHIPPED_MCP_INPUT);
     }
 
     @Benchmark
