@@ -87,9 +87,11 @@ public final class JwtBearerGrant implements Grant {
                         if (!first) {
                             throw OAuthException.invalidGrant("assertion has been used before (jti replay)");
                         }
-                        return user(issuer, claims);
-                    })
-                    .compose(user -> redeem(req, claims, user, requested, now));
+                        // our own ID-JAGs name the user by id, read with the grant's other facts; an external
+                        // IdP's user is found by e-mail first
+                        return issuers.isOrg(issuer) ? redeem(req, claims, null, requested, now)
+                                : externalUser(claims).compose(user -> redeem(req, claims, user, requested, now));
+                    });
         });
     }
 
@@ -120,36 +122,39 @@ public final class JwtBearerGrant implements Grant {
 
     private record User(String id, String status, List<String> groups) {}
 
-    /** Our own ID-JAGs name users by id; an external IdP's are linked by the e-mail it asserts. */
-    private Future<User> user(String issuer, JWTClaimsSet claims) {
-        String sql;
-        String key;
-        if (issuers.isOrg(issuer)) {
-            sql = "SELECT id, status, array(SELECT group_id FROM group_members g WHERE g.user_id = u.id ORDER BY group_id) "
-                    + "AS groups FROM users u WHERE u.id = $1";
-            key = claims.getSubject();
-        } else {
-            sql = "SELECT id, status, array(SELECT group_id FROM group_members g WHERE g.user_id = u.id ORDER BY group_id) "
-                    + "AS groups FROM users u WHERE lower(u.email) = lower($1)";
-            Object email = claims.getClaim("email");
-            key = email instanceof String s ? s : null;
-        }
-        if (key == null) {
+    /** An external IdP's user, linked by the e-mail it asserts. */
+    private Future<User> externalUser(JWTClaimsSet claims) {
+        Object email = claims.getClaim("email");
+        if (!(email instanceof String key)) {
             return Future.failedFuture(OAuthException.invalidGrant("assertion subject can't be resolved to a user"));
         }
-        return pool.get().preparedQuery(sql).execute(Tuple.of(key)).map(rows -> {
-            if (rows.size() != 1) {
-                throw OAuthException.invalidGrant("assertion subject can't be resolved to a user");
-            }
-            var r = rows.iterator().next();
-            if (!"ACTIVE".equals(r.getString("status"))) {
-                throw OAuthException.invalidGrant("the user is not active");
-            }
-            return new User(r.getString("id"), r.getString("status"), Rows.strings(r, "groups"));
-        });
+        return pool.get().preparedQuery("SELECT id, status, array(SELECT group_id FROM group_members g "
+                        + "WHERE g.user_id = u.id ORDER BY group_id) AS groups FROM users u WHERE lower(u.email) = lower($1)")
+                .execute(Tuple.of(key)).map(rows -> {
+                    if (rows.size() != 1) {
+                        throw OAuthException.invalidGrant("assertion subject can't be resolved to a user");
+                    }
+                    var r = rows.iterator().next();
+                    return active(new User(r.getString("id"), r.getString("status"), Rows.strings(r, "groups")));
+                });
     }
 
-    private Future<JsonObject> redeem(GrantRequest req, JWTClaimsSet claims, User user, List<String> requested, Instant now) {
+    /** The user our own ID-JAG names by id, as read with the grant's facts. */
+    private static User orgUser(java.util.Optional<GrantFacts.User> read) {
+        GrantFacts.User u = read.orElseThrow(() -> OAuthException.invalidGrant("assertion subject can't be resolved to a user"));
+        return active(new User(u.id(), u.status(), u.groups()));
+    }
+
+    private static User active(User user) {
+        if (!"ACTIVE".equals(user.status())) {
+            throw OAuthException.invalidGrant("the user is not active");
+        }
+        return user;
+    }
+
+    /** @param external the user an external IdP's assertion resolved to; null for our own ID-JAGs */
+    private Future<JsonObject> redeem(GrantRequest req, JWTClaimsSet claims, User external, List<String> requested,
+                                      Instant now) {
         String claimed = claims.getClaim("resource") instanceof String s ? s : null;
         var asked = req.form().get("resource");
         if (claimed != null && asked.isPresent() && !claimed.equals(asked.get())) {
@@ -159,7 +164,9 @@ public final class JwtBearerGrant implements Grant {
                 claims.getClaim("scope") instanceof String s ? s : null));
         List<String> wanted = requested.isEmpty() ? assertionScopes : narrow(requested, assertionScopes);
         String agentId = req.client().agentId();
-        return facts.context(agentId, req.server().id(), "IDENTITY_ASSERTION").compose(context -> {
+        String userId = external == null ? claims.getSubject() : null;
+        return facts.context(agentId, req.server().id(), "IDENTITY_ASSERTION", userId).compose(context -> {
+            User user = external != null ? external : orgUser(context.user());
             TokenPolicyInput.Agent agent = context.agent();
             GrantFacts.Resource resource = GrantFacts.target(context.resources(),
                     claimed != null ? java.util.Optional.of(claimed) : asked);
