@@ -5,9 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 
 /**
  * Temporary directories for tests, removed when the test JVM exits. Most hold an embedded PostgreSQL data directory
@@ -53,13 +52,11 @@ public final class TestDirs {
         }
     }
 
-    static void delete(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
+    private static void delete(Path dir) {
+        try {
+            // commons-io comes with the embedded PostgreSQL library
+            FileUtils.deleteDirectory(dir.toFile());
+        } catch (IOException e) {
             System.err.println("test clean-up: could not delete " + dir + ": " + e);
         }
     }

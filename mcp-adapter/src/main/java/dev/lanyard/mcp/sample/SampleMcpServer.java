@@ -30,6 +30,7 @@ import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.Wrapper;
 import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.ExpandWar;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
@@ -238,10 +239,8 @@ public final class SampleMcpServer implements AutoCloseable, Callable<Integer> {
                 System.clearProperty(property);
             }
         }
-        try (var walk = Files.walk(baseDir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
-            LOG.warn("could not delete the sample server's scratch directory {}: {}", baseDir, e.toString());
+        if (!ExpandWar.delete(baseDir.toFile())) {
+            LOG.warn("could not delete the sample server's scratch directory {}", baseDir);
         }
     }
 }
