@@ -5,8 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import org.apache.commons.io.FileUtils;
+import java.util.stream.Stream;
 
 /**
  * Temporary directories for tests, removed when the test JVM exits. Most hold an embedded PostgreSQL data directory
@@ -53,10 +54,11 @@ public final class TestDirs {
     }
 
     private static void delete(Path dir) {
-        try {
-            // commons-io comes with the embedded PostgreSQL library
-            FileUtils.deleteDirectory(dir.toFile());
-        } catch (IOException e) {
+        // best effort, file by file: the embedded PostgreSQL's own shutdown hook may still be removing files under
+        // the walk, and commons-io's deleteDirectory gives up at the first one that vanishes (seen in CI)
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
             System.err.println("test clean-up: could not delete " + dir + ": " + e);
         }
     }
