@@ -84,21 +84,21 @@ public final class PolicyEngine {
     /** One bundle revision with its own instance pool. */
     private static final class Revision {
         final Bundle bundle;
-        final byte[] wasm;
+        final CompiledModule wasm;
         final Map<String, Integer> entrypoints;
         final Semaphore permits;
         final ConcurrentLinkedDeque<WasmInstance> idle = new ConcurrentLinkedDeque<>();
 
         Revision(Bundle bundle, int size) {
             this.bundle = bundle;
-            this.wasm = bundle.wasm();
+            this.wasm = new CompiledModule(bundle.wasm());
             this.permits = new Semaphore(size);
             WasmInstance first = newInstance();
             this.entrypoints = Map.copyOf(first.entrypoints());
             idle.push(first);
             if (size > 1) {
-                // building an instance compiles the module to JVM bytecode (~0.5-2 s): do the rest of the pool in
-                // the background so the first concurrent requests do not pay for it
+                // the module is compiled once, above; the other instances only initialise their memory and data,
+                // but that is still not free, so they are built in the background
                 Thread warm = new Thread(() -> {
                     for (int i = 1; i < size; i++) {
                         idle.push(newInstance());

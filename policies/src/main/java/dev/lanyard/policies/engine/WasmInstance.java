@@ -30,15 +30,16 @@ final class WasmInstance {
     private final int dataAddr;
     private final int dataHeapPtr;
 
-    WasmInstance(byte[] module, String dataJson, OpaBuiltin.Builtin[] builtins) {
-        this.wasm = OpaWasm.builder()
-                .withInputStream(new ByteArrayInputStream(module))
+    WasmInstance(CompiledModule module, String dataJson, OpaBuiltin.Builtin[] builtins) {
+        this.wasm = OpaHost.bind(OpaWasm.builder()
+                .withInputStream(new ByteArrayInputStream(module.bytes))
                 .withJsonMapper(new ObjectMapper())
                 .withYamlMapper(new ObjectMapper(new YAMLFactory()))
-                .withMemory(new ByteArrayMemory(new MemoryLimits(MEMORY_INITIAL_PAGES, MEMORY_MAX_PAGES)))
+                .withMemory(newMemory())
                 .withDefaultBuiltins(true)
                 .addBuiltins(builtins)
-                .build();
+                .disableCompiler()
+                .build(), module, newMemory());
         this.x = wasm.exports();
         long abi = x.opaWasmAbiVersion().getValue();
         if (abi != 1) {
@@ -52,6 +53,10 @@ final class WasmInstance {
             throw new IllegalArgumentException("bundle data is not valid JSON");
         }
         this.dataHeapPtr = x.opaHeapPtrGet();
+    }
+
+    private static ByteArrayMemory newMemory() {
+        return new ByteArrayMemory(new MemoryLimits(MEMORY_INITIAL_PAGES, MEMORY_MAX_PAGES));
     }
 
     Map<String, Integer> entrypoints() {
