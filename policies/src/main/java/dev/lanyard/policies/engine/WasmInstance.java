@@ -59,6 +59,11 @@ final class WasmInstance {
         return new ByteArrayMemory(new MemoryLimits(MEMORY_INITIAL_PAGES, MEMORY_MAX_PAGES));
     }
 
+    /** The compiled code this instance runs on; instances of one {@link CompiledModule} share its class. */
+    Class<?> machineClass() {
+        return wasm.instance().getMachine().getClass();
+    }
+
     Map<String, Integer> entrypoints() {
         try {
             return Bundle.JSON.readValue(dump(x.entrypoints()), new TypeReference<Map<String, Integer>>() {});

@@ -76,4 +76,45 @@ class PolicyEngineTest {
         assertEquals(Optional.of("false"), engine.result("t/allow", "{\"user\":\"bob\"}"));
         assertEquals(Optional.of("true"), engine.result("t/allow", "{\"user\":\"alice\"}"));
     }
+
+    /**
+     * Instances of one revision run the same compiled classes (compiled once) but each on its own memory: concurrent
+     * evaluations keep their inputs apart, and host built-ins (sprintf is one of ours) answer into the right instance.
+     */
+    @Test
+    void pooledInstancesShareTheCompiledModuleButNotTheirMemory() throws Exception {
+        String rego = "package t\n\nmsg := sprintf(\"%s:%d\", [input.user, input.n])\n";
+        Bundle b = RegoCompiler.compile(List.of(new Source("t.rego", rego)), List.of("t/msg"), "{}", "1");
+        CompiledModule module = new CompiledModule(b.wasm());
+        WasmInstance one = new WasmInstance(module, b.dataJson(), PolicyEngine.builtins());
+        WasmInstance two = new WasmInstance(module, b.dataJson(), PolicyEngine.builtins());
+        assertEquals(one.machineClass(), two.machineClass());
+        int entrypoint = one.entrypoints().get("t/msg");
+        assertEquals("[{\"result\":\"a:1\"}]", one.evaluate(entrypoint, "{\"user\":\"a\",\"n\":1}"));
+        assertEquals("[{\"result\":\"b:2\"}]", two.evaluate(entrypoint, "{\"user\":\"b\",\"n\":2}"));
+
+        PolicyEngine engine = new PolicyEngine(b, 4);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<String>>> threads = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                String user = "user" + t;
+                threads.add(pool.submit(() -> {
+                    List<String> wrong = new ArrayList<>();
+                    for (int n = 0; n < 300; n++) {
+                        String got = engine.result("t/msg", "{\"user\":\"" + user + "\",\"n\":" + n + "}").orElse("undefined");
+                        if (!got.equals("\"" + user + ":" + n + "\"")) {
+                            wrong.add(got);
+                        }
+                    }
+                    return wrong;
+                }));
+            }
+            for (Future<List<String>> f : threads) {
+                assertEquals(List.of(), f.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
 }
