@@ -54,7 +54,7 @@ public final class LanyardServer {
         // one registry per server, so several servers in one JVM (tests) never share or close each other's metrics
         String registry = "lanyard-" + java.util.UUID.randomUUID();
         Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+                .with(new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(new MicrometerMetricsOptions()
                         .setEnabled(true)
                         .setRegistryName(registry)
                         .setJvmMetricsEnabled(true)
@@ -91,8 +91,9 @@ public final class LanyardServer {
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         Future<String> http = vertx.deployVerticle(() -> new HttpVerticle(config, state, capabilities),
                         new DeploymentOptions().setInstances(instances))
-                .onSuccess(id -> LOG.info("listening on {}:{} ({} event loops), base URL {}",
-                        config.httpHost(), config.httpPort(), instances, config.baseUrl()));
+                .onSuccess(id -> LOG.info("listening on {}:{} ({} event loops, {} transport), base URL {}",
+                        config.httpHost(), config.httpPort(), instances,
+                        vertx.isNativeTransportEnabled() ? "epoll" : "NIO", config.baseUrl()));
         // PostgreSQL starts while the HTTP side deploys: the two are independent and both take a second or so
         Future<DatabaseLocation> database = vertx.executeBlocking(this::prepareDatabase, true);
         // and the policy set compiles meanwhile (it needs neither)

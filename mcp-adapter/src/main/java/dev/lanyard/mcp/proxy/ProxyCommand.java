@@ -137,7 +137,7 @@ public final class ProxyCommand implements Callable<Integer> {
         }
         AdapterConfig config = b.build();
         int loops = eventLoops > 0 ? eventLoops : 2 * Runtime.getRuntime().availableProcessors();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
         ExecutorService workers = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
             Thread t = new Thread(r, "lanyard-guard-worker");
             t.setDaemon(true);
@@ -169,7 +169,8 @@ public final class ProxyCommand implements Callable<Integer> {
             throw new IllegalStateException("the proxy could not listen on " + listen + ": " + rootMessage(e), e);
         }
         int port = instances.get(0).port();
-        LOG.info("MCP proxy for {} listening on {}:{}{} -> {} ({} event loops)", canonical, hp[0], port, mcpPath, upstream, loops);
+        LOG.info("MCP proxy for {} listening on {}:{}{} -> {} ({} event loops, {} transport)", canonical, hp[0], port, mcpPath,
+                upstream, loops, vertx.isNativeTransportEnabled() ? "epoll" : "NIO");
         return new Running(vertx, guard, port, workers);
     }
 
