@@ -39,7 +39,7 @@ public final class LocalDecisionClient implements DecisionClient {
     /**
      * Evaluations run on the calling thread — for event loops, where a hop to a worker and back costs more than the
      * evaluation (≈ 0.1 ms of CPU). The engine gets one instance per calling thread, all built before this returns
-     * (building one compiles the module, ≈ 1 s), so an evaluation never waits for an instance nor builds one: it is
+     * (building one takes tens of milliseconds), so an evaluation never waits for an instance nor builds one: it is
      * bounded CPU work, not blocking.
      *
      * @param callers how many threads may evaluate at once (the event loops)
