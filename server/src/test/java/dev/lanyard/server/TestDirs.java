@@ -55,11 +55,26 @@ public final class TestDirs {
 
     private static void delete(Path dir) {
         // best effort, file by file: the embedded PostgreSQL's own shutdown hook may still be removing files under
-        // the walk, and commons-io's deleteDirectory gives up at the first one that vanishes (seen in CI)
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            System.err.println("test clean-up: could not delete " + dir + ": " + e);
+        // the walk, and commons-io's deleteDirectory gives up at the first one that vanishes (seen in CI). A
+        // PostgreSQL still shutting down also writes its statistics file after the walk (seen in CI too), so the walk
+        // is repeated, for at most two seconds, until the directory is gone.
+        for (int attempt = 0; attempt < 20 && Files.exists(dir); attempt++) {
+            if (attempt > 0) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                // a file vanished under the walk: the next attempt sees what is left
+            }
+        }
+        if (Files.exists(dir)) {
+            System.err.println("test clean-up: could not delete " + dir);
         }
     }
 }
