@@ -15,17 +15,40 @@ import java.lang.reflect.Field;
  * So the {@code OpaWasm} is built on the interpreter (cheap: nothing is compiled), and its instance, memory and
  * exports are then replaced by an instance of the shared compiled module, on a fresh memory, whose imports call back
  * into the same {@code OpaWasm}. Built-in ids come from the module's {@code builtins} export, which both instances
- * share. The fields are private to opa-java-wasm 1.0.x; if a later version renames them this fails at start with a
- * clear error instead of evaluating on a half-replaced host.
+ * share. The fields are private to opa-java-wasm 1.0.x, and a JDK may refuse to change final fields; if either
+ * stops this, {@link #bind} says so once and returns null, and instances compile their own copies again (slower to
+ * warm up, otherwise the same).
  */
 final class OpaHost {
-    private static final Field INSTANCE = field("instance");
-    private static final Field MEMORY = field("memory");
-    private static final Field EXPORTS = field("exports");
+    private static final System.Logger LOG = System.getLogger(OpaHost.class.getName());
+    private static final Field INSTANCE;
+    private static final Field MEMORY;
+    private static final Field EXPORTS;
+    private static volatile boolean refused;
+
+    static {
+        Field instance = null;
+        Field memory = null;
+        Field exports = null;
+        try {
+            instance = field("instance");
+            memory = field("memory");
+            exports = field("exports");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            refuse(e);
+        }
+        INSTANCE = instance;
+        MEMORY = memory;
+        EXPORTS = exports;
+    }
 
     private OpaHost() {}
 
+    /** {@code host} bound to a new instance of {@code module} on {@code memory}; null if the binding is refused. */
     static OpaWasm bind(OpaWasm host, CompiledModule module, Memory memory) {
+        if (refused) {
+            return null;
+        }
         try {
             // first: the module imports its memory, and the host's imports hand over whatever memory() is then
             MEMORY.set(host, memory);
@@ -39,18 +62,23 @@ final class OpaHost {
                 throw new IllegalStateException("opa-java-wasm did not take the shared compiled module");
             }
             return host;
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("cannot bind opa-java-wasm to a shared compiled module", e);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            refuse(e);
+            return null;
         }
     }
 
-    private static Field field(String name) {
-        try {
-            Field f = OpaWasm.class.getDeclaredField(name);
-            f.setAccessible(true);
-            return f;
-        } catch (NoSuchFieldException | RuntimeException e) {
-            throw new ExceptionInInitializerError("opa-java-wasm changed: OpaWasm." + name + " not found (" + e + ")");
+    private static void refuse(Exception e) {
+        if (!refused) {
+            refused = true;
+            LOG.log(System.Logger.Level.WARNING, "policy instances cannot share one compiled module (" + e
+                    + "); each instance compiles its own copy, which makes the policy slower to warm up");
         }
+    }
+
+    private static Field field(String name) throws NoSuchFieldException {
+        Field f = OpaWasm.class.getDeclaredField(name);
+        f.setAccessible(true);
+        return f;
     }
 }

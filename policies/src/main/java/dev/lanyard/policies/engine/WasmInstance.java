@@ -31,15 +31,14 @@ final class WasmInstance {
     private final int dataHeapPtr;
 
     WasmInstance(CompiledModule module, String dataJson, OpaBuiltin.Builtin[] builtins) {
-        this.wasm = OpaHost.bind(OpaWasm.builder()
-                .withInputStream(new ByteArrayInputStream(module.bytes))
-                .withJsonMapper(new ObjectMapper())
-                .withYamlMapper(new ObjectMapper(new YAMLFactory()))
-                .withMemory(newMemory())
-                .withDefaultBuiltins(true)
-                .addBuiltins(builtins)
-                .disableCompiler()
-                .build(), module, newMemory());
+        this(module, dataJson, builtins, true);
+    }
+
+    /** {@code share} false: the instance compiles its own copy of the module, as when the binding is refused. */
+    WasmInstance(CompiledModule module, String dataJson, OpaBuiltin.Builtin[] builtins, boolean share) {
+        OpaWasm shared = share ? OpaHost.bind(host(module, builtins).disableCompiler().build(), module, newMemory()) : null;
+        // where the binding is refused (a newer opa-java-wasm or JDK), the instance compiles its own copy as before
+        this.wasm = shared != null ? shared : host(module, builtins).build();
         this.x = wasm.exports();
         long abi = x.opaWasmAbiVersion().getValue();
         if (abi != 1) {
@@ -53,6 +52,16 @@ final class WasmInstance {
             throw new IllegalArgumentException("bundle data is not valid JSON");
         }
         this.dataHeapPtr = x.opaHeapPtrGet();
+    }
+
+    private static OpaWasm.Builder host(CompiledModule module, OpaBuiltin.Builtin[] builtins) {
+        return OpaWasm.builder()
+                .withInputStream(new ByteArrayInputStream(module.bytes))
+                .withJsonMapper(new ObjectMapper())
+                .withYamlMapper(new ObjectMapper(new YAMLFactory()))
+                .withMemory(newMemory())
+                .withDefaultBuiltins(true)
+                .addBuiltins(builtins);
     }
 
     private static ByteArrayMemory newMemory() {

@@ -2,6 +2,7 @@ package dev.lanyard.policies.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,6 +93,10 @@ class PolicyEngineTest {
         int entrypoint = one.entrypoints().get("t/msg");
         assertEquals("[{\"result\":\"a:1\"}]", one.evaluate(entrypoint, "{\"user\":\"a\",\"n\":1}"));
         assertEquals("[{\"result\":\"b:2\"}]", two.evaluate(entrypoint, "{\"user\":\"b\",\"n\":2}"));
+        // the fallback where the binding is refused: an instance with its own compiled copy answers the same
+        WasmInstance own = new WasmInstance(module, b.dataJson(), PolicyEngine.builtins(), false);
+        assertNotEquals(one.machineClass(), own.machineClass());
+        assertEquals("[{\"result\":\"c:3\"}]", own.evaluate(entrypoint, "{\"user\":\"c\",\"n\":3}"));
 
         PolicyEngine engine = new PolicyEngine(b, 4);
         ExecutorService pool = Executors.newFixedThreadPool(4);
