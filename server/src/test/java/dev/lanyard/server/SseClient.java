@@ -21,7 +21,6 @@ public final class SseClient implements AutoCloseable {
 
     private final BlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<HttpResponse<Stream<String>>> response;
-    private volatile int status;
 
     public SseClient(String url, String token, Map<String, String> headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
@@ -31,7 +30,6 @@ public final class SseClient implements AutoCloseable {
         headers.forEach(b::header);
         response = HttpClient.newHttpClient().sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines());
         response.thenAccept(r -> {
-            status = r.statusCode();
             Thread reader = new Thread(() -> read(r.body()), "sse-reader");
             reader.setDaemon(true);
             reader.start();
@@ -62,8 +60,8 @@ public final class SseClient implements AutoCloseable {
     }
 
     public int status() throws Exception {
-        response.get(10, TimeUnit.SECONDS);
-        return status;
+        // from the response itself: the callback that records it may not have run yet when get() returns
+        return response.get(10, TimeUnit.SECONDS).statusCode();
     }
 
     /** Waits (bounded) for the first frame matching {@code test}; frames before it are consumed. */
