@@ -5,6 +5,7 @@ import com.dylibso.chicory.runtime.Memory;
 import com.styra.opa.wasm.OpaWasm;
 import com.styra.opa.wasm.OpaWasm_ModuleExports;
 import java.lang.reflect.Field;
+import java.util.function.Supplier;
 
 /**
  * Moves an opa-java-wasm {@link OpaWasm} onto an instance of a {@link CompiledModule}.
@@ -44,12 +45,17 @@ final class OpaHost {
 
     private OpaHost() {}
 
-    /** {@code host} bound to a new instance of {@code module} on {@code memory}; null if the binding is refused. */
-    static OpaWasm bind(OpaWasm host, CompiledModule module, Memory memory) {
+    /**
+     * The {@code OpaWasm} that {@code builder} makes, on the interpreter, then bound to a new instance of
+     * {@code module} on a memory from {@code memories}; null (and nothing built) if the binding is refused.
+     */
+    static OpaWasm bind(OpaWasm.Builder builder, CompiledModule module, Supplier<Memory> memories) {
         if (refused) {
             return null;
         }
         try {
+            OpaWasm host = builder.disableCompiler().build();
+            Memory memory = memories.get();
             // first: the module imports its memory, and the host's imports hand over whatever memory() is then
             MEMORY.set(host, memory);
             Instance compiled = Instance.builder(module.module)

@@ -22,10 +22,6 @@ public final class PolicyEngine {
     private final int poolSize;
     private final AtomicReference<Revision> current = new AtomicReference<>();
 
-    static OpaBuiltin.Builtin[] builtins() {
-        return BUILTINS;
-    }
-
     public PolicyEngine(Bundle bundle) {
         this(bundle, Runtime.getRuntime().availableProcessors());
     }

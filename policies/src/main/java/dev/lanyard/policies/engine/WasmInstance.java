@@ -36,7 +36,7 @@ final class WasmInstance {
 
     /** {@code share} false: the instance compiles its own copy of the module, as when the binding is refused. */
     WasmInstance(CompiledModule module, String dataJson, OpaBuiltin.Builtin[] builtins, boolean share) {
-        OpaWasm shared = share ? OpaHost.bind(host(module, builtins).disableCompiler().build(), module, newMemory()) : null;
+        OpaWasm shared = share ? OpaHost.bind(host(module, builtins), module, WasmInstance::newMemory) : null;
         // where the binding is refused (a newer opa-java-wasm or JDK), the instance compiles its own copy as before
         this.wasm = shared != null ? shared : host(module, builtins).build();
         this.x = wasm.exports();

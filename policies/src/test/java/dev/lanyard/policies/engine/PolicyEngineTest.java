@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.styra.opa.wasm.OpaBuiltin;
 import dev.lanyard.policies.RegoCompiler;
+import dev.lanyard.policies.builtins.LanyardBuiltins;
 import dev.lanyard.policies.rego.Source;
 import dev.lanyard.policies.wasm.WasmBackend;
 import java.util.ArrayList;
@@ -18,6 +20,8 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class PolicyEngineTest {
+    private static final OpaBuiltin.Builtin[] BUILTINS = LanyardBuiltins.all().toArray(new OpaBuiltin.Builtin[0]);
+
     /** The unmodified demo module from the opa-java-wasm jar, as `opa build -t wasm` produced it. */
     @Test
     void evaluatesOpaBuiltDemoBundle() {
@@ -87,14 +91,14 @@ class PolicyEngineTest {
         String rego = "package t\n\nmsg := sprintf(\"%s:%d\", [input.user, input.n])\n";
         Bundle b = RegoCompiler.compile(List.of(new Source("t.rego", rego)), List.of("t/msg"), "{}", "1");
         CompiledModule module = new CompiledModule(b.wasm());
-        WasmInstance one = new WasmInstance(module, b.dataJson(), PolicyEngine.builtins());
-        WasmInstance two = new WasmInstance(module, b.dataJson(), PolicyEngine.builtins());
+        WasmInstance one = new WasmInstance(module, b.dataJson(), BUILTINS);
+        WasmInstance two = new WasmInstance(module, b.dataJson(), BUILTINS);
         assertEquals(one.machineClass(), two.machineClass());
         int entrypoint = one.entrypoints().get("t/msg");
         assertEquals("[{\"result\":\"a:1\"}]", one.evaluate(entrypoint, "{\"user\":\"a\",\"n\":1}"));
         assertEquals("[{\"result\":\"b:2\"}]", two.evaluate(entrypoint, "{\"user\":\"b\",\"n\":2}"));
         // the fallback where the binding is refused: an instance with its own compiled copy answers the same
-        WasmInstance own = new WasmInstance(module, b.dataJson(), PolicyEngine.builtins(), false);
+        WasmInstance own = new WasmInstance(module, b.dataJson(), BUILTINS, false);
         assertNotEquals(one.machineClass(), own.machineClass());
         assertEquals("[{\"result\":\"c:3\"}]", own.evaluate(entrypoint, "{\"user\":\"c\",\"n\":3}"));
 
