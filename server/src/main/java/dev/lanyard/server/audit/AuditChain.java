@@ -1,21 +1,21 @@
 package dev.lanyard.server.audit;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The hash chain: each event's hash is SHA-256 over a canonical JSON serialisation of all its fields, including the
@@ -24,8 +24,13 @@ import java.util.TreeMap;
  */
 public final class AuditChain {
     public static final String GENESIS = "0".repeat(64);
+    /**
+     * Sorts an object's properties as it writes them, at every level, so canonical text costs one pass over the
+     * details instead of a sorted copy of their tree (it runs for every audit event, decisions and tool calls
+     * included).
+     */
     private static final ObjectMapper CANONICAL = JsonMapper.builder()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED)
             .build();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
             .withZone(java.time.ZoneOffset.UTC);
@@ -38,33 +43,38 @@ public final class AuditChain {
 
     public static String canonicalDetails(JsonNode details) {
         try {
-            return CANONICAL.writeValueAsString(sorted(details == null ? CANONICAL.createObjectNode() : details));
+            return CANONICAL.writeValueAsString(details == null ? CANONICAL.createObjectNode() : details);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /**
+     * The event's fields in key order, then {@code details} last, as their canonical text: the layout every stored
+     * chain was hashed with, so it must not change.
+     */
     public static String hash(long seq, String eventId, Instant time, String type, String actor, String target,
                               String outcome, String requestId, String clientIp, String canonicalDetails, String prevHash) {
-        Map<String, Object> fields = new TreeMap<>();
-        fields.put("seq", seq);
-        fields.put("event_id", eventId);
-        fields.put("time", TIME.format(truncate(time)));
-        fields.put("type", type);
-        fields.put("actor", actor);
-        fields.put("target", target);
-        fields.put("outcome", outcome);
-        fields.put("request_id", requestId);
-        fields.put("client_ip", clientIp);
-        fields.put("prev_hash", prevHash);
-        try {
-            // details are embedded as their canonical text so that a stored row re-serialises identically
-            String head = CANONICAL.writeValueAsString(fields);
-            String canonical = head.substring(0, head.length() - 1) + ",\"details\":" + canonicalDetails + "}";
-            return sha256(canonical);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+        ByteArrayBuilder bytes = new ByteArrayBuilder(256 + canonicalDetails.length());
+        try (JsonGenerator g = CANONICAL.getFactory().createGenerator(bytes, JsonEncoding.UTF8)) {
+            g.writeStartObject();
+            g.writeStringField("actor", actor);
+            g.writeStringField("client_ip", clientIp);
+            g.writeStringField("event_id", eventId);
+            g.writeStringField("outcome", outcome);
+            g.writeStringField("prev_hash", prevHash);
+            g.writeStringField("request_id", requestId);
+            g.writeNumberField("seq", seq);
+            g.writeStringField("target", target);
+            g.writeStringField("time", TIME.format(truncate(time)));
+            g.writeStringField("type", type);
+            g.writeFieldName("details");
+            g.writeRawValue(canonicalDetails);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
+        return sha256(bytes.toByteArray());
     }
 
     public static String hash(AuditEvent e) {
@@ -72,28 +82,9 @@ public final class AuditChain {
                 e.clientIp(), canonicalDetails(e.details()), e.prevHash());
     }
 
-    private static JsonNode sorted(JsonNode node) {
-        if (node.isObject()) {
-            ObjectNode out = CANONICAL.createObjectNode();
-            TreeMap<String, JsonNode> fields = new TreeMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> f = it.next();
-                fields.put(f.getKey(), sorted(f.getValue()));
-            }
-            fields.forEach(out::set);
-            return out;
-        }
-        if (node.isArray()) {
-            var out = CANONICAL.createArrayNode();
-            node.forEach(n -> out.add(sorted(n)));
-            return out;
-        }
-        return node;
-    }
-
-    private static String sha256(String s) {
+    private static String sha256(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -30,6 +30,11 @@ import java.util.function.Function;
 public final class AuditLog {
     public static final String CHANNEL = "lanyard_audit";
 
+    /**
+     * Takes the chain's lock without appending: a writer that must decide what to append from what the trail already
+     * holds takes it first, so no other writer can append the same thing in between.
+     */
+    public static final String LOCK_CHAIN = "SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE";
     private static final String LOCK_HEAD = "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash";
     private static final String INSERT = """
             WITH e AS (
@@ -63,7 +68,7 @@ public final class AuditLog {
     }
 
     private static Chained chain(long seq, String prevHash, Instant time, AuditRecord record) {
-        String eventId = Ids.next("evt");
+        String eventId = record.eventId() != null ? record.eventId() : Ids.next("evt");
         ObjectNode details = record.details() == null ? AuditRecord.fields() : record.details();
         String canonicalDetails = AuditChain.canonicalDetails(details);
         String hash = AuditChain.hash(seq, eventId, time, record.type(), record.actor(), record.target(),

@@ -34,6 +34,16 @@ public final class ToolCallRoutes {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
     private static final Set<String> OUTCOMES = Set.of("ok", "tool_error", "jsonrpc_error", "http_error", "denied");
 
+    static final String EVENT_ID_PREFIX = "mcp:";
+    /**
+     * Record ids already in the trail. {@code mcp_tool_call_ids} holds the ids received before tool-call events took
+     * their id from the record; it is read, never written.
+     */
+    private static final String RECEIVED = """
+            SELECT substr(event_id, 5) FROM audit_events WHERE event_id = ANY($1::text[])
+            UNION ALL
+            SELECT id FROM mcp_tool_call_ids WHERE id = ANY($2::text[])""";
+
     private final Database db;
     private final AuditLog audit;
 
@@ -46,21 +56,29 @@ public final class ToolCallRoutes {
         api.post("/mcp/tool-calls").handler(this::ingest);
     }
 
+    /**
+     * Each record becomes the event {@code mcp:<record id>}. The chain's head is locked before the ids are looked up,
+     * so a batch delivered twice at once (an adapter's retry overtaking its first attempt) is stored by one delivery
+     * and acknowledged as duplicates by the other.
+     */
     private void ingest(RoutingContext ctx) {
         JsonNode body = Json.read(ctx.body().buffer(), JsonNode.class);
         Map<String, ObjectNode> records = validate(body);
         Caller caller = Caller.of(ctx);
         String[] ids = records.keySet().toArray(new String[0]);
-        Future<int[]> stored = db.inTransaction(tx -> tx.preparedQuery("INSERT INTO mcp_tool_call_ids (id) "
-                        + "SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING id")
-                .execute(Tuple.of((Object) ids))
+        String[] eventIds = new String[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            eventIds[i] = EVENT_ID_PREFIX + ids[i];
+        }
+        Future<int[]> stored = db.inTransaction(tx -> tx.query(AuditLog.LOCK_CHAIN).execute()
+                .compose(locked -> tx.preparedQuery(RECEIVED).execute(Tuple.tuple().addArrayOfString(eventIds).addArrayOfString(ids)))
                 .compose(rows -> {
-                    Set<String> fresh = new HashSet<>();
-                    rows.forEach(r -> fresh.add(r.getString("id")));
+                    Set<String> received = new HashSet<>();
+                    rows.forEach(r -> received.add(r.getString(0)));
                     List<AuditRecord> events = new ArrayList<>();
                     for (Map.Entry<String, ObjectNode> e : records.entrySet()) {
-                        if (fresh.contains(e.getKey())) {
-                            events.add(event(caller, e.getValue()));
+                        if (!received.contains(e.getKey())) {
+                            events.add(event(caller, e.getKey(), e.getValue()));
                         }
                     }
                     return audit.appendAll(tx, events).map(v -> new int[] {events.size(), ids.length - events.size()});
@@ -111,12 +129,13 @@ public final class ToolCallRoutes {
         return out;
     }
 
-    private static AuditRecord event(Caller caller, ObjectNode r) {
+    private static AuditRecord event(Caller caller, String id, ObjectNode r) {
         boolean allowed = r.path("decision").path("allow").booleanValue();
         String outcome = !allowed ? AuditRecord.DENY
                 : "ok".equals(r.path("outcome").path("class").asText()) ? AuditRecord.SUCCESS : AuditRecord.FAILURE;
         String agent = r.path("agent_id").isTextual() ? r.get("agent_id").textValue() : null;
         // the event's request id is the delivery's; the call's own time and traceparent stay in the details
-        return new AuditRecord("mcp.tool_call", caller.actor(), agent, outcome, caller.requestId(), caller.clientIp(), r);
+        return new AuditRecord("mcp.tool_call", caller.actor(), agent, outcome, caller.requestId(), caller.clientIp(), r,
+                EVENT_ID_PREFIX + id);
     }
 }

@@ -37,6 +37,10 @@ public final class Redaction {
         return false;
     }
 
+    /**
+     * Copies only what changes: a document without secrets (most decision inputs and tool-call records) comes back
+     * as the same tree, at no cost but the scan. Callers never modify the tree they get.
+     */
     private static JsonNode redact(JsonNode node, boolean secretKey) {
         if (node == null) {
             return null;
@@ -46,17 +50,31 @@ public final class Redaction {
             return secretKey || text.startsWith("eyJ") && JWT.matcher(text).matches() ? TextNode.valueOf(REDACTED) : node;
         }
         if (node.isObject()) {
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            ObjectNode out = null;
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                out.set(e.getKey(), redact(e.getValue(), secretKey(e.getKey())));
+                JsonNode value = redact(e.getValue(), secretKey(e.getKey()));
+                if (value != e.getValue() && out == null) {
+                    out = ((ObjectNode) node).deepCopy();
+                }
+                if (out != null) {
+                    out.set(e.getKey(), value);
+                }
             }
-            return out;
+            return out == null ? node : out;
         }
         if (node.isArray()) {
-            ArrayNode out = JsonNodeFactory.instance.arrayNode();
-            node.forEach(v -> out.add(redact(v, secretKey)));
-            return out;
+            ArrayNode out = null;
+            for (int i = 0; i < node.size(); i++) {
+                JsonNode value = redact(node.get(i), secretKey);
+                if (value != node.get(i) && out == null) {
+                    out = ((ArrayNode) node).deepCopy();
+                }
+                if (out != null) {
+                    out.set(i, value);
+                }
+            }
+            return out == null ? node : out;
         }
         return node;
     }

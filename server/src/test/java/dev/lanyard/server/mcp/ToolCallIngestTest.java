@@ -62,7 +62,51 @@ class ToolCallIngestTest {
         assertEquals("SUCCESS", events.get(0).path("outcome").asText());
         assertEquals("DENY", events.get(1).path("outcome").asText());
         assertEquals("create_ticket", events.get(0).path("details").path("tool").asText());
+        assertEquals("mcp:" + ((Map<?, ?>) batch.get(0)).get("id"), events.get(0).path("event_id").asText());
         assertTrue(admin.get("/api/v1/audit/verify").body().path("valid").asBoolean());
+    }
+
+    @Test
+    void aBatchDeliveredTwiceAtOnceIsStoredOnce() throws Exception {
+        Api adapter = adapter();
+        String agent = "agt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        for (int round = 0; round < 5; round++) {
+            List<Object> batch = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                batch.add(record(UUID.randomUUID().toString(), agent, true));
+            }
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+            try {
+                List<java.util.concurrent.Future<Api.Resp>> sent = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    sent.add(pool.submit(() -> adapter.post("/api/v1/mcp/tool-calls", Map.of("records", batch))));
+                }
+                int accepted = 0;
+                for (var f : sent) {
+                    Api.Resp r = f.get();
+                    assertEquals(200, r.status(), r.toString());
+                    accepted += r.body().path("accepted").asInt();
+                    assertEquals(20, r.body().path("accepted").asInt() + r.body().path("duplicates").asInt());
+                }
+                assertEquals(20, accepted, "exactly one delivery stores each record");
+            } finally {
+                pool.shutdown();
+            }
+        }
+        assertEquals(100, server.count("audit_events", "type = 'mcp.tool_call' AND target = '" + agent + "'"));
+    }
+
+    @Test
+    void recordsReceivedBeforeEventsWereNamedByRecordIdAreStillDuplicates() throws Exception {
+        Api adapter = adapter();
+        String id = UUID.randomUUID().toString();
+        try (var c = server.jdbc()) {
+            c.createStatement().executeUpdate("INSERT INTO mcp_tool_call_ids (id) VALUES ('" + id + "')");
+        }
+        Api.Resp r = adapter.post("/api/v1/mcp/tool-calls", Map.of("records", List.of(record(id, "agt_legacy", true))));
+        assertEquals(200, r.status(), r.toString());
+        assertEquals(0, r.body().path("accepted").asInt());
+        assertEquals(1, r.body().path("duplicates").asInt());
     }
 
     @Test
