@@ -1,8 +1,8 @@
 package dev.lanyard.server;
 
 import dev.lanyard.server.admin.AdminAuthHandler;
+import dev.lanyard.server.agents.Agent;
 import dev.lanyard.server.agents.AgentKeyRoutes;
-import dev.lanyard.server.agents.AgentReadCache;
 import dev.lanyard.server.audit.AuditNotifications;
 import dev.lanyard.server.agents.AgentKeyStore;
 import dev.lanyard.server.agents.AgentRoutes;
@@ -26,6 +26,7 @@ import dev.lanyard.server.admin.AdminTokenStore;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRoutes;
 import dev.lanyard.server.store.Database;
+import dev.lanyard.server.store.ReadCache;
 import dev.lanyard.server.config.ServerConfig;
 import dev.lanyard.server.keys.SigningKeyRoutes;
 import dev.lanyard.server.keys.SigningKeys;
@@ -61,7 +62,7 @@ final class Capabilities {
     private final AuditLog audit = new AuditLog();
     private final AdminTokenStore adminTokens = new AdminTokenStore();
     private final AdminAuthHandler adminAuth;
-    private final AgentReadCache agentCache = new AgentReadCache();
+    private final ReadCache<Agent> agentCache = new ReadCache<>("agt_");
     private final Vertx vertx;
     private final String baseUrl;
 

@@ -13,6 +13,7 @@ import dev.lanyard.server.http.MergePatch;
 import dev.lanyard.server.http.Preconditions;
 import dev.lanyard.server.http.Responses;
 import dev.lanyard.server.store.Database;
+import dev.lanyard.server.store.ReadCache;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 
@@ -21,9 +22,9 @@ public final class AgentRoutes {
     private final Database db;
     private final AgentStore agents;
     private final AuditLog audit;
-    private final AgentReadCache cache;
+    private final ReadCache<Agent> cache;
 
-    public AgentRoutes(Database db, AgentStore agents, AuditLog audit, AgentReadCache cache) {
+    public AgentRoutes(Database db, AgentStore agents, AuditLog audit, ReadCache<Agent> cache) {
         this.db = db;
         this.agents = agents;
         this.audit = audit;

@@ -47,6 +47,7 @@ public final class ClientCredentialsGrant implements Grant {
     public Future<JsonObject> handle(GrantRequest req) {
         List<String> requested = GrantFacts.scopes(req.form().get("scope"));
         return facts.context(req.client().agentId(), req.server().id(), "CLIENT_CREDENTIALS").compose(context -> {
+            GrantFacts.Server server = context.activeServer();
             TokenPolicyInput.Agent agent = context.agent();
             if ("user_delegated".equals(agent.type())) {
                 throw new OAuthException("unauthorized_client",
@@ -63,15 +64,16 @@ public final class ClientCredentialsGrant implements Grant {
                 if (!decision.allow()) {
                     throw new PolicyDenied(decision);
                 }
-                return issue(req, agent, resource, connection, requested, decision);
+                return issue(req, server, agent, resource, connection, requested, decision);
             });
         });
     }
 
-    private Future<JsonObject> issue(GrantRequest req, TokenPolicyInput.Agent agent, GrantFacts.Resource resource,
+    private Future<JsonObject> issue(GrantRequest req, GrantFacts.Server server, TokenPolicyInput.Agent agent,
+                                     GrantFacts.Resource resource,
                                      TokenPolicyInput.Connection connection, List<String> requested, TokenDecision decision) {
         Instant now = clock.instant();
-        int ttl = Math.min(decision.ttlSeconds(), req.server().accessTokenTtlSeconds());
+        int ttl = Math.min(decision.ttlSeconds(), server.accessTokenTtlSeconds());
         Instant exp = now.plusSeconds(ttl);
         String jti = Ids.next("atj");
         String session = Ids.next("ses");

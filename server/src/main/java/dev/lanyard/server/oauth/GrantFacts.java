@@ -41,6 +41,14 @@ public final class GrantFacts {
     public record Context(TokenPolicyInput.Agent agent, Optional<String> linkedApp, Optional<Server> server,
                          List<Resource> resources, List<ConnectionRow> connections,
                          List<TokenPolicyInput.Approval> approvals, Optional<User> user) {
+        /**
+         * The grant's resource authorization server as this read found it. The token endpoint checked it before from
+         * memory; this is the check that decides, so a server deactivated a moment ago issues nothing.
+         */
+        public Server activeServer() {
+            return server.filter(s -> "ACTIVE".equals(s.status())).orElseThrow(GrantFacts::inactiveServer);
+        }
+
         /** The approvals that apply to this resource, oldest first. */
         public List<TokenPolicyInput.Approval> approvals(Resource resource) {
             return approvals.stream().filter(a -> a.resource().equals(resource.uri())).toList();
@@ -145,6 +153,10 @@ public final class GrantFacts {
             return new Context(agent, Optional.ofNullable(r.getString("linked_app_id")), server,
                     List.copyOf(resources), List.copyOf(connections), List.copyOf(approvals), user);
         });
+    }
+
+    static OAuthException inactiveServer() {
+        return new OAuthException("invalid_request", "unknown or inactive authorization server", 404);
     }
 
     private static List<String> texts(JsonNode array) {

@@ -166,6 +166,7 @@ public final class JwtBearerGrant implements Grant {
         String agentId = req.client().agentId();
         String userId = external == null ? claims.getSubject() : null;
         return facts.context(agentId, req.server().id(), "IDENTITY_ASSERTION", userId).compose(context -> {
+            GrantFacts.Server server = context.activeServer();
             User user = external != null ? external : orgUser(context.user());
             TokenPolicyInput.Agent agent = context.agent();
             GrantFacts.Resource resource = GrantFacts.target(context.resources(),
@@ -184,7 +185,7 @@ public final class JwtBearerGrant implements Grant {
                 if (!decision.allow()) {
                     throw new PolicyDenied(decision);
                 }
-                return issue(req, claims, user, agent, resource, connection, requested, decision, now);
+                return issue(req, server, claims, user, agent, resource, connection, requested, decision, now);
             });
         });
     }
@@ -199,10 +200,11 @@ public final class JwtBearerGrant implements Grant {
         return out;
     }
 
-    private Future<JsonObject> issue(GrantRequest req, JWTClaimsSet assertion, User user, TokenPolicyInput.Agent agent,
+    private Future<JsonObject> issue(GrantRequest req, GrantFacts.Server server, JWTClaimsSet assertion, User user,
+                                     TokenPolicyInput.Agent agent,
                                      GrantFacts.Resource resource, TokenPolicyInput.Connection connection,
                                      List<String> requested, TokenDecision decision, Instant now) {
-        int ttl = Math.min(decision.ttlSeconds(), req.server().accessTokenTtlSeconds());
+        int ttl = Math.min(decision.ttlSeconds(), server.accessTokenTtlSeconds());
         Instant exp = now.plusSeconds(ttl);
         String jti = Ids.next("atj");
         String session = assertion.getClaim("sid") instanceof String s ? s : Ids.next("ses");

@@ -5,7 +5,9 @@ import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditQuery;
 import dev.lanyard.server.audit.AuditStream;
 import dev.lanyard.server.http.ApiRouter;
+import dev.lanyard.server.audit.AuditNotifications;
 import dev.lanyard.server.store.Database;
+import dev.lanyard.server.store.ReadCache;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -30,6 +32,8 @@ public final class OAuthEndpoints {
     private final Clock clock = Clock.systemUTC();
     private final TokenPolicy policy;
     private final GrantFacts facts;
+    /** Resource authorization servers by id, for the token endpoint's first check (see {@link TokenEndpoint}). */
+    private final ReadCache<GrantFacts.Server> serverCache = new ReadCache<>("aus_");
     private final ClientAssertionVerifier clients;
     private final Grant exchange;
     private final List<Grant> serverGrants;
@@ -49,6 +53,7 @@ public final class OAuthEndpoints {
         // revocation may answer without writing, so their claims commit synchronously
         ReplayGuard replay = new ReplayGuard(db::asyncCommitPool);
         this.facts = new GrantFacts(db::pool);
+        vertx.eventBus().consumer(AuditNotifications.ADDRESS, m -> serverCache.onAuditNotification(m.body()));
         this.clients = new ClientAssertionVerifier(vertx, db::pool, replay, clock);
         ClientAssertionVerifier durableClients = new ClientAssertionVerifier(vertx, db::pool,
                 new ReplayGuard(db::pool), clock);
@@ -77,7 +82,7 @@ public final class OAuthEndpoints {
                       boolean orgTokenEndpoint) {
         List<Grant> org = new ArrayList<>(extraOrgGrants);
         org.add(exchange);
-        new TokenEndpoint(baseUrl, db::pool, clients, facts, audit, org, serverGrants).mount(router, readinessGate, orgTokenEndpoint);
+        new TokenEndpoint(baseUrl, db::pool, clients, facts, serverCache, audit, org, serverGrants).mount(router, readinessGate, orgTokenEndpoint);
         introspection.mount(router, readinessGate);
     }
 

@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import dev.lanyard.server.store.ReadCache;
 import io.vertx.sqlclient.Pool;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,16 +31,19 @@ public final class TokenEndpoint {
     private final Supplier<Pool> pool;
     private final ClientAssertionVerifier clients;
     private final GrantFacts facts;
+    private final ReadCache<GrantFacts.Server> servers;
     private final AuditLog audit;
     private final Map<String, Grant> orgGrants = new LinkedHashMap<>();
     private final Map<String, Grant> serverGrants = new LinkedHashMap<>();
 
     public TokenEndpoint(String baseUrl, Supplier<Pool> pool, ClientAssertionVerifier clients,
-                         GrantFacts facts, AuditLog audit, List<Grant> org, List<Grant> servers) {
+                         GrantFacts facts, ReadCache<GrantFacts.Server> serverCache, AuditLog audit, List<Grant> org,
+                         List<Grant> servers) {
         this.baseUrl = baseUrl;
         this.pool = pool;
         this.clients = clients;
         this.facts = facts;
+        this.servers = serverCache;
         this.audit = audit;
         org.forEach(g -> orgGrants.put(g.grantType(), g));
         servers.forEach(g -> serverGrants.put(g.grantType(), g));
@@ -96,6 +100,10 @@ public final class TokenEndpoint {
                 .onFailure(e -> refuse(ctx, caller, serverId, grantType[0], client[0], parsed[0], e));
     }
 
+    /**
+     * The named resource authorization server, active, from memory when it can: this check only routes the request
+     * and refuses early. The grant reads the server again with its other facts, and that read decides.
+     */
     private Future<GrantFacts.Server> server(String serverId) {
         if (serverId == null) {
             return Future.succeededFuture(null);
@@ -103,12 +111,12 @@ public final class TokenEndpoint {
         if (!Ids.isValid("aus", serverId)) {
             return Future.failedFuture(new OAuthException("invalid_request", "unknown authorization server", 404));
         }
-        return facts.server(serverId).map(s -> {
+        return servers.get(serverId, () -> facts.server(serverId).map(s -> {
             if (s.isEmpty() || !"ACTIVE".equals(s.get().status())) {
-                throw new OAuthException("invalid_request", "unknown or inactive authorization server", 404);
+                throw GrantFacts.inactiveServer();
             }
             return s.get();
-        });
+        }));
     }
 
     private void refuse(RoutingContext ctx, Caller caller, String serverId, String grantType, AuthenticatedClient client,

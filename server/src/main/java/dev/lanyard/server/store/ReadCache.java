@@ -1,4 +1,4 @@
-package dev.lanyard.server.agents;
+package dev.lanyard.server.store;
 
 import io.vertx.core.Future;
 import java.util.concurrent.ConcurrentHashMap;
@@ -6,33 +6,41 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Agents as the admin API reads them, kept in memory between changes: a read is a map look-up instead of a database
- * round trip. Writes on this instance evict before they answer, so a client always reads its own writes; other
- * instances evict when the change's audit NOTIFY arrives (milliseconds), and every entry also expires after
- * {@link #TTL_MILLIS} in case a notification was lost. A load that started before an eviction is not cached, so a
- * slow read can never put an older agent back. Token grants never read through here: they need the live state.
+ * Rows kept in memory between changes, by id: a read is a map look-up instead of a database round trip. Writes on
+ * this instance evict before they answer, so a client always reads its own writes; other instances evict when the
+ * change's audit NOTIFY arrives (milliseconds), and every entry also expires after {@link #TTL_MILLIS} in case a
+ * notification was lost. A load that started before an eviction is not cached, so a slow read can never put an older
+ * row back. Nothing that decides whether a token is issued reads through here: grants need the live state.
+ *
+ * @param <V> the cached value
  */
-public final class AgentReadCache {
+public final class ReadCache<V> {
     static final long TTL_MILLIS = 30_000;
     private static final int MAX_ENTRIES = 10_000;
-    private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+    private final String idPrefix;
+    private final ConcurrentHashMap<String, Entry<V>> entries = new ConcurrentHashMap<>();
     private final AtomicLong evictions = new AtomicLong();
 
-    private record Entry(Agent agent, long until) {}
+    private record Entry<V>(V value, long until) {}
 
-    public Future<Agent> get(String id, Supplier<Future<Agent>> load) {
-        Entry e = entries.get(id);
+    /** @param idPrefix the prefix of the ids it holds ({@code agt_}): audit events about other targets are ignored */
+    public ReadCache(String idPrefix) {
+        this.idPrefix = idPrefix;
+    }
+
+    public Future<V> get(String id, Supplier<Future<V>> load) {
+        Entry<V> e = entries.get(id);
         long now = System.currentTimeMillis();
         if (e != null && e.until > now) {
-            return Future.succeededFuture(e.agent);
+            return Future.succeededFuture(e.value);
         }
         long before = evictions.get();
-        return load.get().onSuccess(agent -> {
+        return load.get().onSuccess(value -> {
             if (evictions.get() == before) {
                 if (entries.size() >= MAX_ENTRIES) {
                     entries.clear();
                 }
-                entries.put(id, new Entry(agent, System.currentTimeMillis() + TTL_MILLIS));
+                entries.put(id, new Entry<>(value, System.currentTimeMillis() + TTL_MILLIS));
             }
         });
     }
@@ -56,7 +64,7 @@ public final class AgentReadCache {
         int colon = s.indexOf(':');
         if (colon < 0) {
             clear();
-        } else if (s.startsWith("agt_", colon + 1)) {
+        } else if (s.startsWith(idPrefix, colon + 1)) {
             evict(s.substring(colon + 1));
         }
     }

@@ -115,6 +115,36 @@ class ClientCredentialsTest {
     }
 
     @Test
+    void aDeactivatedAuthorizationServerIssuesNothingEvenWhileItsFirstCheckIsStale() throws Exception {
+        var agent = of.activeAgent("autonomous", null);
+        var t = of.serverWithResource(agent.id(), CC, "ALL_SCOPES", List.of("*"));
+        assertEquals(200, of.clientCredentials(agent, t, "tickets.read").status());
+        // behind the API's back: no audit event, so nothing tells the token endpoint's memory of the server
+        try (var c = server.jdbc()) {
+            c.createStatement().executeUpdate("UPDATE authorization_servers SET status = 'INACTIVE' WHERE id = '"
+                    + t.serverId() + "'");
+        }
+        Api.Resp stale = of.clientCredentials(agent, t, "tickets.read");
+        assertEquals(404, stale.status(), stale.toString());
+        assertEquals("invalid_request", stale.body().path("error").asText());
+        try (var c = server.jdbc()) {
+            c.createStatement().executeUpdate("UPDATE authorization_servers SET status = 'ACTIVE' WHERE id = '"
+                    + t.serverId() + "'");
+        }
+        assertEquals(200, of.clientCredentials(agent, t, "tickets.read").status());
+
+        Api admin = server.admin();
+        assertEquals(200, admin.post("/api/v1/authorization-servers/" + t.serverId() + "/lifecycle/deactivate", null)
+                .status());
+        Api.Resp inactive = of.clientCredentials(agent, t, "tickets.read");
+        assertEquals(404, inactive.status(), inactive.toString());
+        assertEquals(200, admin.post("/api/v1/authorization-servers/" + t.serverId() + "/lifecycle/activate", null)
+                .status());
+        dev.lanyard.server.Eventually.until(() -> of.clientCredentials(agent, t, "tickets.read").status(),
+                status -> status == 200, "an activated server to issue again");
+    }
+
+    @Test
     void userDelegatedAgentsMayNotUseClientCredentials() {
         Api.Resp app = server.admin().post("/api/v1/apps", Api.map("name", dev.lanyard.server.Fixtures.unique("app"),
                 "client_type", "public", "token_endpoint_auth_method", "none",
