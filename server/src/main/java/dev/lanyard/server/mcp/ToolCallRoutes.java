@@ -39,10 +39,9 @@ public final class ToolCallRoutes {
      * Record ids already in the trail. {@code mcp_tool_call_ids} holds the ids received before tool-call events took
      * their id from the record; it is read, never written.
      */
-    private static final String RECEIVED = """
-            SELECT substr(event_id, 5) FROM audit_events WHERE event_id = ANY($1::text[])
-            UNION ALL
-            SELECT id FROM mcp_tool_call_ids WHERE id = ANY($2::text[])""";
+    private static final String RECEIVED = "SELECT substr(event_id, " + (EVENT_ID_PREFIX.length() + 1) + ") "
+            + "FROM audit_events WHERE event_id = ANY($1::text[]) "
+            + "UNION ALL SELECT id FROM mcp_tool_call_ids WHERE id = ANY($2::text[])";
 
     private final Database db;
     private final AuditLog audit;
@@ -71,7 +70,8 @@ public final class ToolCallRoutes {
             eventIds[i] = EVENT_ID_PREFIX + ids[i];
         }
         Future<int[]> stored = db.inTransaction(tx -> tx.query(AuditLog.LOCK_CHAIN).execute()
-                .compose(locked -> tx.preparedQuery(RECEIVED).execute(Tuple.tuple().addArrayOfString(eventIds).addArrayOfString(ids)))
+                .compose(locked -> tx.preparedQuery(RECEIVED)
+                        .execute(Tuple.tuple().addArrayOfString(eventIds).addArrayOfString(ids)))
                 .compose(rows -> {
                     Set<String> received = new HashSet<>();
                     rows.forEach(r -> received.add(r.getString(0)));
