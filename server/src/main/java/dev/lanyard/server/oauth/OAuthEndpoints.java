@@ -2,10 +2,10 @@ package dev.lanyard.server.oauth;
 
 import dev.lanyard.server.admin.AdminTokenStore;
 import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.audit.AuditNotifications;
 import dev.lanyard.server.audit.AuditQuery;
 import dev.lanyard.server.audit.AuditStream;
 import dev.lanyard.server.http.ApiRouter;
-import dev.lanyard.server.audit.AuditNotifications;
 import dev.lanyard.server.store.Database;
 import dev.lanyard.server.store.ReadCache;
 import io.vertx.core.Handler;
