@@ -58,9 +58,10 @@ final class InputLayout {
         Sizer sizer = new Sizer();
         sizer.measure(root);
         int base = wasm.exports().opaMalloc(sizer.blocks + sizer.raw);
-        Writer w = new Writer(base, sizer.blocks, sizer.blocks + sizer.raw);
+        int total = sizer.blocks + sizer.raw;
+        Writer w = new Writer(base, sizer.blocks, scratch(total));
         int addr = w.value(root);
-        wasm.memory().write(base, w.buf);
+        wasm.memory().write(base, w.buf, 0, total);
         return addr;
     }
 
@@ -203,6 +204,29 @@ final class InputLayout {
         }
     }
 
+    /** Inputs up to this size are laid out in a buffer kept by the evaluating thread; larger ones get their own. */
+    private static final int SCRATCH_BYTES = 64 * 1024;
+    /**
+     * The layout of a typical decision input is a few kilobytes, written once per evaluation: a new array each time
+     * was a tenth of the Data API's allocation. One buffer per thread, because an evaluation runs on one thread.
+     */
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[8 * 1024]);
+
+    /** A zeroed buffer of at least {@code total} bytes (the layout leaves headers' unused fields at 0). */
+    private static byte[] scratch(int total) {
+        if (total > SCRATCH_BYTES) {
+            return new byte[total];
+        }
+        byte[] buf = SCRATCH.get();
+        if (buf.length < total) {
+            buf = new byte[SCRATCH_BYTES];
+            SCRATCH.set(buf);
+        } else {
+            Arrays.fill(buf, 0, total, (byte) 0);
+        }
+        return buf;
+    }
+
     /** Lays the blocks out in {@code buf} (little-endian, addresses absolute from {@code base}). */
     private static final class Writer {
         final int base;
@@ -210,9 +234,9 @@ final class InputLayout {
         int next;
         int rawNext;
 
-        Writer(int base, int blocksEnd, int total) {
+        Writer(int base, int blocksEnd, byte[] buf) {
             this.base = base;
-            this.buf = new byte[total];
+            this.buf = buf;
             this.rawNext = blocksEnd;
         }
 

@@ -86,6 +86,27 @@ class PolicyEngineTest {
      * Instances of one revision run the same compiled classes (compiled once) but each on its own memory: concurrent
      * evaluations keep their inputs apart, and host built-ins (sprintf is one of ours) answer into the right instance.
      */
+    /** Inputs are laid out in a buffer the thread reuses: inputs of changing sizes each get their own answer. */
+    @Test
+    void aSmallInputAfterALargeOneSeesOnlyItself() throws Exception {
+        String rego = "package t\n\nkeys := [k | input[k]]\nn := count(input.list)\n";
+        Bundle b = RegoCompiler.compile(List.of(new Source("t.rego", rego)), List.of("t/keys", "t/n"), "{}", "1");
+        WasmInstance one = new WasmInstance(new CompiledModule(b.wasm()), b.dataJson(), BUILTINS);
+        StringBuilder large = new StringBuilder("{\"list\":[");
+        for (int i = 0; i < 400; i++) {
+            large.append(i == 0 ? "" : ",").append("{\"id\":\"item-").append(i).append("\",\"on\":true}");
+        }
+        large.append("],\"extra\":{\"deep\":[1,2,3]},\"z\":null}");
+        assertEquals("[{\"result\":400}]", one.evaluate(one.entrypoints().get("t/n"), large.toString()));
+        assertEquals("[{\"result\":[\"extra\",\"list\",\"z\"]}]",
+                one.evaluate(one.entrypoints().get("t/keys"), large.toString()));
+        for (int round = 0; round < 3; round++) {
+            assertEquals("[{\"result\":[\"a\"]}]", one.evaluate(one.entrypoints().get("t/keys"), "{\"a\":1}"));
+            assertEquals("[{\"result\":1}]", one.evaluate(one.entrypoints().get("t/n"), "{\"list\":[7]}"));
+            assertEquals("[{\"result\":400}]", one.evaluate(one.entrypoints().get("t/n"), large.toString()));
+        }
+    }
+
     @Test
     void pooledInstancesShareTheCompiledModuleButNotTheirMemory() throws Exception {
         String rego = "package t\n\nmsg := sprintf(\"%s:%d\", [input.user, input.n])\n";
