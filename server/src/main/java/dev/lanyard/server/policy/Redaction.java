@@ -55,7 +55,8 @@ public final class Redaction {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode value = redact(e.getValue(), secretKey(e.getKey()));
                 if (value != e.getValue() && out == null) {
-                    out = ((ObjectNode) node).deepCopy();
+                    // shallow: unchanged children are shared, changed ones replaced below
+                    out = JsonNodeFactory.instance.objectNode().setAll((ObjectNode) node);
                 }
                 if (out != null) {
                     out.set(e.getKey(), value);
@@ -68,7 +69,7 @@ public final class Redaction {
             for (int i = 0; i < node.size(); i++) {
                 JsonNode value = redact(node.get(i), secretKey);
                 if (value != node.get(i) && out == null) {
-                    out = ((ArrayNode) node).deepCopy();
+                    out = JsonNodeFactory.instance.arrayNode().addAll((ArrayNode) node);
                 }
                 if (out != null) {
                     out.set(i, value);
