@@ -50,6 +50,7 @@ import dev.lanyard.server.policy.PolicyWatcher;
 import dev.lanyard.server.policy.RegoTokenPolicy;
 import dev.lanyard.server.store.Database;
 import dev.lanyard.server.store.ReadCache;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -86,13 +87,20 @@ final class Capabilities {
     void authorizationServers(ServerConfig config) {
         this.signingKeys = new SigningKeys(vertx, db, audit, config);
         this.oidc = new OidcRoutes(vertx, db, audit, signingKeys, config);
-        this.decisionLog = new DecisionLog(vertx, db, audit);
+        this.decisionLog = new DecisionLog(vertx, db, audit, config.policy().decisionLogBacklog());
         this.pdp = new PolicyDecisionPoint(vertx, db, audit, new PolicyLoader(config.policy().dir()));
         int maxTtl = (int) SigningKeys.MAX_TOKEN_LIFETIME.toSeconds();
         TokenPolicy decisions = "java".equals(config.policy().tokenPolicy())
                 ? new JavaTokenPolicy(new ConnectionScopePolicy(maxTtl), decisionLog)
                 : new RegoTokenPolicy(pdp, decisionLog);
         this.tokenPolicy = new ApprovalGate(db, new ApprovalStore(), audit, decisions);
+    }
+
+    /** Gauges of this server's own queues, next to Vert.x's metrics on {@code /metrics}. */
+    void bindMetrics(MeterRegistry registry) {
+        if (registry != null) {
+            decisionLog.bindMetrics(registry);
+        }
     }
 
     /** Compiles and tests the policy set, then watches its directory (if it has one) for changes. */

@@ -19,6 +19,7 @@ import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
 import java.util.EnumSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,9 @@ public final class LanyardServer {
     private AuditNotifications notifications;
     private volatile DatabaseLocation location;
     private volatile boolean stopping;
+    private volatile String httpDeployment;
+    /** The one stop in progress or done: the signal handler and the shutdown hook may both ask for it. */
+    private CompletableFuture<Void> stopped;
 
     private LanyardServer(ServerConfig config, Vertx vertx, String registry) {
         this.config = config;
@@ -47,6 +51,7 @@ public final class LanyardServer {
         this.state = new LanyardState(db, registry);
         this.capabilities = new Capabilities(vertx, db, config.baseUrl());
         this.capabilities.authorizationServers(config);
+        this.capabilities.bindMetrics(BackendRegistries.getNow(registry));
     }
 
     /** A server not started yet (see {@link #boot()}). */
@@ -91,6 +96,7 @@ public final class LanyardServer {
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         Future<String> http = vertx.deployVerticle(() -> new HttpVerticle(config, state, capabilities),
                         new DeploymentOptions().setInstances(instances))
+                .onSuccess(id -> httpDeployment = id)
                 .onSuccess(id -> LOG.info("listening on {}:{} ({} event loops, {} transport), base URL {}",
                         config.httpHost(), config.httpPort(), instances,
                         vertx.isNativeTransportEnabled() ? "epoll" : "NIO", config.baseUrl()));
@@ -168,12 +174,18 @@ public final class LanyardServer {
      * Stops everything in order, on a thread of its own: waiting on Vert.x from inside Vert.x while it closes would
      * leave callbacks with no event loop to run on.
      */
-    public Future<Void> stop() {
-        return Future.fromCompletionStage(CompletableFuture.runAsync(this::stopBlocking));
+    public synchronized Future<Void> stop() {
+        if (stopped == null) {
+            stopped = CompletableFuture.runAsync(this::stopBlocking);
+        }
+        return Future.fromCompletionStage(stopped);
     }
 
     private void stopBlocking() {
         stopping = true;
+        // no new requests first, so nothing is decided or issued after the decision log's last flush below
+        String http = httpDeployment;
+        await(http == null ? null : vertx.undeploy(http));
         await(notifications == null ? null : notifications.close());
         await(capabilities.stopPolicies());
         await(capabilities.signingKeys().close());

@@ -4,6 +4,7 @@ import dev.lanyard.server.config.ConfigException;
 import dev.lanyard.server.config.ServerConfig;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
 
 /** {@code java -jar lanyard-server.jar}: configuration from LANYARD_* environment variables. */
 public final class Main {
@@ -29,12 +30,27 @@ public final class Main {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Runnable orderly = () -> {
             try {
-                server.stop().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+                server.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             } catch (Exception ignored) {
                 // exiting anyway
             }
-        }, "lanyard-shutdown"));
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(orderly, "lanyard-shutdown"));
+        // The embedded PostgreSQL library registers a shutdown hook of its own, and the JVM runs hooks concurrently:
+        // on SIGTERM the database would stop while buffered decisions are still being written. Handling TERM and INT
+        // here runs the orderly stop to its end first; the exit then runs the hooks, which find everything stopped.
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                Signal.handle(new Signal(name), signal -> {
+                    orderly.run();
+                    // the status the JVM's own handler would give (143 for TERM, 130 for INT)
+                    System.exit(128 + signal.getNumber());
+                });
+            } catch (IllegalArgumentException unavailable) {
+                // the platform has no such signal, or the JVM reserves it: the shutdown hook still stops the server
+            }
+        }
     }
 }

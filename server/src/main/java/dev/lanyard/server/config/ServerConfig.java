@@ -26,9 +26,13 @@ public record ServerConfig(
     /**
      * Where the policy set comes from ({@code LANYARD_POLICY_DIR}, watched and hot-reloaded; absent: the default set
      * bundled in the jar) and what backs the token policy ({@code LANYARD_TOKEN_POLICY}: {@code rego}, the default, or
-     * {@code java}, the built-in connection rules).
+     * {@code java}, the built-in connection rules), and how many decisions may wait to be written to the decision
+     * log ({@code LANYARD_DECISION_LOG_BACKLOG}): past a quarter of it, callers wait for their decision's record; at
+     * it, new decisions are refused with a 503 until the database catches up.
      */
-    public record Policy(Optional<Path> dir, String tokenPolicy) {}
+    public record Policy(Optional<Path> dir, String tokenPolicy, int decisionLogBacklog) {
+        public static final int DEFAULT_DECISION_LOG_BACKLOG = 40_000;
+    }
 
     /** A secret setting whose value never appears in {@code toString} (so never in a log line). */
     public record Secret(String value) {
@@ -87,7 +91,8 @@ public record ServerConfig(
         if (!token.equals("rego") && !token.equals("java")) {
             throw new ConfigException("LANYARD_TOKEN_POLICY must be rego or java, got '" + token + "'");
         }
-        return new Policy(dir, token);
+        return new Policy(dir, token, intSetting(env, "LANYARD_DECISION_LOG_BACKLOG",
+                Policy.DEFAULT_DECISION_LOG_BACKLOG, 100, 1_000_000));
     }
 
     /** The same configuration listening on another port (tests pick a free port). */

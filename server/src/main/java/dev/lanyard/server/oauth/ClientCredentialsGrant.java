@@ -75,7 +75,7 @@ public final class ClientCredentialsGrant implements Grant {
         Instant now = clock.instant();
         int ttl = Math.min(decision.ttlSeconds(), server.accessTokenTtlSeconds());
         Instant exp = now.plusSeconds(ttl);
-        String jti = Ids.next("atj");
+        String jti = Ids.sortable("atj");
         String session = Ids.next("ses");
         String scope = String.join(" ", decision.scopes());
         JWTClaimsSet claims = new JWTClaimsSet.Builder()

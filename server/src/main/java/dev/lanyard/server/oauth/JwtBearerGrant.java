@@ -206,7 +206,7 @@ public final class JwtBearerGrant implements Grant {
                                      List<String> requested, TokenDecision decision, Instant now) {
         int ttl = Math.min(decision.ttlSeconds(), server.accessTokenTtlSeconds());
         Instant exp = now.plusSeconds(ttl);
-        String jti = Ids.next("atj");
+        String jti = Ids.sortable("atj");
         String session = assertion.getClaim("sid") instanceof String s ? s : Ids.next("ses");
         String scope = String.join(" ", decision.scopes());
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()

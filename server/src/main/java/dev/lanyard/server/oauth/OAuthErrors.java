@@ -15,6 +15,10 @@ public final class OAuthErrors {
         if (e.getMessage() != null) {
             body.put("error_description", e.getMessage());
         }
+        if (e.status() == 503) {
+            // temporarily_unavailable: the condition clears on its own within moments
+            ctx.response().putHeader("Retry-After", "1");
+        }
         ctx.response().setStatusCode(e.status()).putHeader("Content-Type", "application/json")
                 .putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache").end(body.encode());
     }

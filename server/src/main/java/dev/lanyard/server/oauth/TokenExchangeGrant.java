@@ -117,7 +117,7 @@ public final class TokenExchangeGrant implements Grant {
                                      List<String> requested, TokenDecision decision, Instant now) {
         int ttl = Math.min(MAX_LIFETIME_SECONDS, decision.ttlSeconds());
         Instant exp = now.plusSeconds(ttl);
-        String jti = Ids.next("jag");
+        String jti = Ids.sortable("jag");
         String session = Ids.next("ses");
         String scope = String.join(" ", decision.scopes());
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()

@@ -192,8 +192,8 @@ public final class AuthorizationCodeGrant {
                         return refuse(app.id(), "user_not_active", c.userId(), OAuthException.invalidGrant(INVALID));
                     }
                     Instant now = Instant.now();
-                    String idJti = Ids.next("jti");
-                    String atJti = Ids.next("jti");
+                    String idJti = Ids.sortable("jti");
+                    String atJti = Ids.sortable("jti");
                     Instant idExp = now.plusSeconds(ID_TOKEN_SECONDS);
                     Instant atExp = now.plusSeconds(purpose.seconds());
                     JWTClaimsSet.Builder id = new JWTClaimsSet.Builder()

@@ -72,27 +72,51 @@ public final class DataApi {
         auth.authenticate(ctx.request().getHeader("Authorization"))
                 .onFailure(e -> refuse(ctx, caller, e))
                 .onSuccess(who -> {
+                    if (decisions.overloaded()) {
+                        behind(ctx);
+                        return;
+                    }
                     String inputJson = input == null ? null : input.toString();
-                    pdp.evaluate(path, inputJson).onFailure(ctx::fail).onSuccess(ev -> {
-                        decisions.record(new DecisionLog.Entry(ev.decisionId(), path, input, ev.result(), ev.revision(),
-                                ev.micros(), who.actor(), caller.requestId(), caller.clientIp()));
-                        ObjectNode out = JsonNodeFactory.instance.objectNode();
-                        if (ev.result() != null) {
-                            out.set("result", ev.result());
-                        }
-                        out.put("decision_id", ev.decisionId());
-                        if (flag(ctx, "metrics")) {
-                            out.putObject("metrics").put("timer_rego_query_eval_ns", ev.micros() * 1_000);
-                        }
-                        if (flag(ctx, "provenance")) {
-                            // OPA's shape; the revision is the policy set's content hash, as in the decision log
-                            ObjectNode provenance = out.putObject("provenance");
-                            provenance.put("version", VERSION).put("revision", ev.revision());
-                            provenance.putObject("bundles").putObject("lanyard").put("revision", ev.revision());
-                        }
-                        reply(ctx, 200, out);
-                    });
+                    pdp.evaluate(path, inputJson)
+                            .compose(ev -> decisions.record(new DecisionLog.Entry(ev.decisionId(), path, input,
+                                    ev.result(), ev.revision(), ev.micros(), who.actor(), caller.requestId(),
+                                    caller.clientIp())).map(ev))
+                            .onSuccess(ev -> answer(ctx, ev))
+                            .onFailure(e -> {
+                                if (e instanceof DecisionLog.Behind) {
+                                    behind(ctx);
+                                } else {
+                                    ctx.fail(e);
+                                }
+                            });
                 });
+    }
+
+    private static void answer(RoutingContext ctx, PolicyDecisionPoint.Evaluation ev) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        if (ev.result() != null) {
+            out.set("result", ev.result());
+        }
+        out.put("decision_id", ev.decisionId());
+        if (flag(ctx, "metrics")) {
+            out.putObject("metrics").put("timer_rego_query_eval_ns", ev.micros() * 1_000);
+        }
+        if (flag(ctx, "provenance")) {
+            // OPA's shape; the revision is the policy set's content hash, as in the decision log
+            ObjectNode provenance = out.putObject("provenance");
+            provenance.put("version", VERSION).put("revision", ev.revision());
+            provenance.putObject("bundles").putObject("lanyard").put("revision", ev.revision());
+        }
+        reply(ctx, 200, out);
+    }
+
+    /**
+     * The decision log cannot take another record yet: no decision is given without its record, so the caller is
+     * told to retry (a 503 with {@code Retry-After}, in OPA's error form).
+     */
+    private static void behind(RoutingContext ctx) {
+        ctx.response().putHeader("Retry-After", "1");
+        error(ctx, 503, "internal_error", "the decision log is behind; retry shortly");
     }
 
     /** {@code /v1/data/a/b} → {@code a/b}; {@code /v1/data} → the root; null for empty segments. */

@@ -25,12 +25,15 @@ public final class JavaTokenPolicy implements TokenPolicy {
 
     @Override
     public Future<TokenDecision> decide(TokenPolicyInput input) {
+        if (log.overloaded()) {
+            return Future.failedFuture(RegoTokenPolicy.logBehind());
+        }
         long start = System.nanoTime();
-        return rules.decide(input).map(d -> {
-            TokenDecision decision = d.withDecisionId(Ids.next("dec"));
-            log.record(DecisionLog.Entry.token(decision.decisionId(), input, Json.MAPPER.valueToTree(input),
-                    Json.MAPPER.valueToTree(decision), REVISION, (System.nanoTime() - start) / 1_000));
-            return decision;
+        return rules.decide(input).compose(d -> {
+            TokenDecision decision = d.withDecisionId(Ids.sortable("dec"));
+            return RegoTokenPolicy.logged(log, DecisionLog.Entry.token(decision.decisionId(), input,
+                    Json.MAPPER.valueToTree(input), Json.MAPPER.valueToTree(decision), REVISION,
+                    (System.nanoTime() - start) / 1_000)).map(decision);
         });
     }
 }

@@ -147,7 +147,7 @@ public final class PolicyDecisionPoint {
      */
     public Future<Evaluation> evaluate(String path, String inputJson) {
         Active a = active.get();
-        String decisionId = Ids.next("dec");
+        String decisionId = Ids.sortable("dec");
         Map<String, Integer> entrypoints = a.engine().entrypoints();
         if (!entrypoints.containsKey(path)) {
             return Future.succeededFuture(new Evaluation(decisionId, path, dataAt(a.data(), path),
