@@ -7,7 +7,6 @@ import dev.lanyard.mcp.jsonrpc.McpMessage;
 import dev.lanyard.mcp.jsonrpc.ResponseOutcome;
 import dev.lanyard.mcp.token.VerifiedToken;
 import java.time.Clock;
-import java.util.UUID;
 
 /**
  * Collects the facts of one tools/call while it is handled — the request when it arrives, the token and the decision
@@ -15,7 +14,7 @@ import java.util.UUID;
  * by one request at a time; {@link #finish} may be called once.
  */
 public final class ToolCallAudit {
-    private final String id = UUID.randomUUID().toString();
+    private final String id = RecordId.next();
     private final String time;
     private final long startNanos = System.nanoTime();
     private final String resource;
