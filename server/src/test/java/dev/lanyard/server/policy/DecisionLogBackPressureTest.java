@@ -3,6 +3,7 @@ package dev.lanyard.server.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanyard.server.Api;
@@ -10,6 +11,8 @@ import dev.lanyard.server.Eventually;
 import dev.lanyard.server.TestDirs;
 import dev.lanyard.server.TestServer;
 import dev.lanyard.server.audit.AuditLog;
+import dev.lanyard.server.config.ConfigException;
+import dev.lanyard.server.config.ServerConfig;
 import dev.lanyard.server.oauth.OAuthFixtures;
 import dev.lanyard.server.store.Database;
 import io.vertx.core.Future;
@@ -214,6 +217,17 @@ class DecisionLogBackPressureTest {
             log.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             db.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theBacklogSettingIsCheckedAtStart() {
+        assertEquals(40_000, ServerConfig.from(Map.of()).policy().decisionLogBacklog());
+        assertEquals(500, ServerConfig.from(Map.of("LANYARD_DECISION_LOG_BACKLOG", " 500 ")).policy().decisionLogBacklog());
+        for (String bad : List.of("0", "99", "1000001", "-5", "lots", "1e5")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> ServerConfig.from(Map.of("LANYARD_DECISION_LOG_BACKLOG", bad)), bad);
+            assertTrue(e.getMessage().contains("LANYARD_DECISION_LOG_BACKLOG"), e.getMessage());
         }
     }
 
