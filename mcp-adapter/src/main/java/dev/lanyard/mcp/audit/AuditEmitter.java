@@ -96,6 +96,15 @@ public final class AuditEmitter implements AutoCloseable {
         return true;
     }
 
+    /**
+     * True when the hand-over queue is nearly full (the spool's disk is not keeping up): the guard then refuses new
+     * tool calls, so that no call runs without room for its record. The last tenth of the queue (at most 10,000
+     * records) stays free for the records of calls already running and of the refusals themselves.
+     */
+    public boolean congested() {
+        return queue.remainingCapacity() < Math.min(10_000, Math.max(1, settings.queueCapacity / 10));
+    }
+
     /** Records handed over that the server has not acknowledged yet (in memory or in the spool). */
     public long pending() {
         return inMemory.get() + spool.pending();

@@ -170,7 +170,7 @@ public final class McpGuard implements AutoCloseable {
      * Authenticates one HTTP request by its {@code Authorization} header. Completes with the verified token, or fails
      * with a {@link Refusal}: 401 without a token (challenge naming the metadata and scopes) or with a bad one
      * ({@code invalid_token}), 400 for a malformed header, 503 while tokens cannot be judged (no keys, kill-switch
-     * feed lost — failing closed).
+     * feed lost) or calls could not be audited (the audit spool's hand-over queue nearly full) — failing closed.
      */
     public CompletionStage<VerifiedToken> authenticate(String authorization) {
         if (authorization == null || authorization.isBlank()) {
@@ -190,6 +190,11 @@ public final class McpGuard implements AutoCloseable {
             if (down.isPresent()) {
                 return CompletableFuture.failedFuture(Refusal.error(JsonRpcError.unavailable(UNAVAILABLE_TEXT + " (" + down.get() + ")")));
             }
+        }
+        if (emitter != null && emitter.congested()) {
+            // fail closed: a call that ran now might have no room for its audit record
+            return CompletableFuture.failedFuture(Refusal.error(JsonRpcError.unavailable(
+                    UNAVAILABLE_TEXT + " (audit records are not being written fast enough)")));
         }
         return verifier.verify(token).handle((t, e) -> {
             if (e == null) {

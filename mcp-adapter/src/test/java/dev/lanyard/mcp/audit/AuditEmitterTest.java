@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The emitter against the ingest contract over real HTTP: outages, restarts and a refused record lose nothing. */
-class AuditEmitterTest {
+public class AuditEmitterTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     @TempDir
     Path dir;
@@ -42,7 +42,7 @@ class AuditEmitterTest {
                 new HttpAuditSink(HttpClient.newHttpClient(), ingest.base(), token, Duration.ofSeconds(5)), s).start();
     }
 
-    static ToolCallAuditRecord record(int n) {
+    public static ToolCallAuditRecord record(int n) {
         return new ToolCallAuditRecord(UUID.randomUUID().toString(), "2026-11-23T10:00:00Z", "https://tools.example.test/mcp",
                 "tools/call", "read_ticket", IntNode.valueOf(n), "00", null, "agt_1",
                 new ToolCallAuditRecord.DecisionFacts(true, List.of(), "d" + n, "r1"),

@@ -33,6 +33,11 @@ public final class TestGuard implements AutoCloseable {
     private static DecisionClient sharedPolicy;
 
     public TestGuard(Path stateDir, String resource) throws Exception {
+        this(stateDir, resource, 10_000, true);
+    }
+
+    /** {@code startEmitter} false: records pile up in the emitter's hand-over queue of {@code queueCapacity}. */
+    public TestGuard(Path stateDir, String resource, int queueCapacity, boolean startEmitter) throws Exception {
         issuer = new LocalIssuer();
         ingest = new IngestServer();
         AdapterConfig config = AdapterConfig.builder(resource, issuer.issuer()).localPolicy(Path.of("default"))
@@ -42,7 +47,10 @@ public final class TestGuard implements AutoCloseable {
                 config.resource()), keys, revocations, Clock.systemUTC(), workers);
         AuditEmitter emitter = new AuditEmitter(AuditSpool.open(stateDir.resolve("spool")), stateDir.resolve("rejected.jsonl"),
                 new HttpAuditSink(HttpClient.newHttpClient(), ingest.base(), IngestServer.TOKEN, Duration.ofSeconds(5)),
-                new AuditEmitter.Settings(500, 10_000, Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofMillis(20))).start();
+                new AuditEmitter.Settings(500, queueCapacity, Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofMillis(20)));
+        if (startEmitter) {
+            emitter.start();
+        }
         guard = McpGuard.of(config, verifier, policy(), emitter, null, Clock.systemUTC());
     }
 
