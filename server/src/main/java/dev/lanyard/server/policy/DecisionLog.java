@@ -37,6 +37,8 @@ public final class DecisionLog {
     /** Half a group commit: a batch never has a group to itself for long, so token issuances interleave. */
     static final int MAX_BATCH = AuditLog.MAX_GROUP_RECORDS / 2;
     private static final long FLUSH_MILLIS = 50;
+    /** How long after its first flush {@link #close()} waits for decisions still being made to be recorded. */
+    private static final long LATE_RECORD_MILLIS = 100;
     /** How long a caller waits for its decision to be written, past the high-water mark, before giving up. */
     static final long WAIT_MILLIS = 10_000;
 
@@ -216,9 +218,19 @@ public final class DecisionLog {
         });
     }
 
-    /** Stops the timer and waits for everything recorded so far to be written. */
+    /**
+     * Stops the timer and waits for everything recorded so far to be written, then once more a moment later: a
+     * request that was being evaluated when the HTTP port closed records its decision just after the first flush.
+     */
     public Future<Void> close() {
         vertx.cancelTimer(timer);
-        return db.attached() ? flush() : Future.succeededFuture();
+        if (!db.attached()) {
+            return Future.succeededFuture();
+        }
+        return flush().compose(v -> {
+            Promise<Void> again = Promise.promise();
+            vertx.setTimer(LATE_RECORD_MILLIS, id -> flush().onComplete(again));
+            return again.future();
+        });
     }
 }
