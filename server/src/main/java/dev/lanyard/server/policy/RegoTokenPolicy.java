@@ -35,15 +35,15 @@ public final class RegoTokenPolicy implements TokenPolicy {
 
     @Override
     public Future<TokenDecision> decide(TokenPolicyInput input) {
+        if (log.overloaded()) {
+            return Future.failedFuture(logBehind());
+        }
         JsonNode inputTree = Json.MAPPER.valueToTree(input);
         String inputJson;
         try {
             inputJson = Json.MAPPER.writeValueAsString(inputTree);
         } catch (JsonProcessingException e) {
             return Future.failedFuture(e);
-        }
-        if (log.overloaded()) {
-            return Future.failedFuture(logBehind());
         }
         return pdp.evaluate(PolicyDecisionPoint.TOKEN_DECISION, inputJson).compose(ev -> logged(log,
                 DecisionLog.Entry.token(ev.decisionId(), input, inputTree, ev.result(), ev.revision(), ev.micros()))
