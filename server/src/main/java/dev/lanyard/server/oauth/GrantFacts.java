@@ -25,7 +25,17 @@ public final class GrantFacts {
         this.pool = pool;
     }
 
-    public record Server(String id, String status, int accessTokenTtlSeconds) {}
+    public record Server(String id, String status, int accessTokenTtlSeconds) {
+        /** Only an ACTIVE authorization server issues tokens. */
+        public boolean active() {
+            return "ACTIVE".equals(status);
+        }
+
+        /** The server if it exists and is active; otherwise the token endpoint's 404. */
+        static Server requireActive(Optional<Server> server) {
+            return server.filter(Server::active).orElseThrow(GrantFacts::inactiveServer);
+        }
+    }
 
     public record Resource(String id, String uri, List<String> scopes, List<String> tags) {}
 
@@ -46,7 +56,7 @@ public final class GrantFacts {
          * memory; this is the check that decides, so a server deactivated a moment ago issues nothing.
          */
         public Server activeServer() {
-            return server.filter(s -> "ACTIVE".equals(s.status())).orElseThrow(GrantFacts::inactiveServer);
+            return Server.requireActive(server);
         }
 
         /** The approvals that apply to this resource, oldest first. */

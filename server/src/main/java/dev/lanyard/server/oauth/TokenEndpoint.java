@@ -111,12 +111,7 @@ public final class TokenEndpoint {
         if (!Ids.isValid("aus", serverId)) {
             return Future.failedFuture(new OAuthException("invalid_request", "unknown authorization server", 404));
         }
-        return servers.get(serverId, () -> facts.server(serverId).map(s -> {
-            if (s.isEmpty() || !"ACTIVE".equals(s.get().status())) {
-                throw GrantFacts.inactiveServer();
-            }
-            return s.get();
-        }));
+        return servers.get(serverId, () -> facts.server(serverId).map(GrantFacts.Server::requireActive));
     }
 
     private void refuse(RoutingContext ctx, Caller caller, String serverId, String grantType, AuthenticatedClient client,

@@ -91,7 +91,7 @@ public final class TokenExchangeGrant implements Grant {
                 throw OAuthException.invalidGrant("subject_token audience is not this client (nor its linked app)");
             }
             Subject subject = subject(idToken, context.user());
-            if (context.server().isEmpty() || !"ACTIVE".equals(context.server().get().status())) {
+            if (context.server().filter(GrantFacts.Server::active).isEmpty()) {
                 throw new OAuthException("invalid_target", "audience is not an active authorization server of this organisation");
             }
             GrantFacts.Resource resource = GrantFacts.target(context.resources(), form.get("resource"));

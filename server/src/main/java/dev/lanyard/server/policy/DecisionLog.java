@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRecord;
+import dev.lanyard.server.oauth.OAuthException;
 import dev.lanyard.server.store.Database;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -145,6 +146,16 @@ public final class DecisionLog {
         long wait = vertx.setTimer(waitMillis, id -> written.tryFail(
                 new Behind("the decision log is behind; try again shortly")));
         return written.future().andThen(ar -> vertx.cancelTimer(wait));
+    }
+
+    /** {@link #record} for a token grant: a log too far behind refuses the grant as {@link #grantRefused()}. */
+    public Future<Void> recordGrant(Entry e) {
+        return record(e).recover(x -> Future.failedFuture(x instanceof Behind ? grantRefused() : x));
+    }
+
+    /** RFC 6749's {@code temporarily_unavailable}: what a grant answers while the log is {@link #overloaded()}. */
+    public static OAuthException grantRefused() {
+        return new OAuthException("temporarily_unavailable", "the decision log is behind; retry shortly", 503);
     }
 
     /** Decisions made but not yet in the database: a backlog that keeps growing means the database is behind. */

@@ -26,12 +26,12 @@ public final class JavaTokenPolicy implements TokenPolicy {
     @Override
     public Future<TokenDecision> decide(TokenPolicyInput input) {
         if (log.overloaded()) {
-            return Future.failedFuture(RegoTokenPolicy.logBehind());
+            return Future.failedFuture(DecisionLog.grantRefused());
         }
         long start = System.nanoTime();
         return rules.decide(input).compose(d -> {
             TokenDecision decision = d.withDecisionId(Ids.sortable("dec"));
-            return RegoTokenPolicy.logged(log, DecisionLog.Entry.token(decision.decisionId(), input,
+            return log.recordGrant(DecisionLog.Entry.token(decision.decisionId(), input,
                     Json.MAPPER.valueToTree(input), Json.MAPPER.valueToTree(decision), REVISION,
                     (System.nanoTime() - start) / 1_000)).map(decision);
         });

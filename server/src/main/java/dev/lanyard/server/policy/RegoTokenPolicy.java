@@ -3,7 +3,6 @@ package dev.lanyard.server.policy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanyard.server.http.Json;
-import dev.lanyard.server.oauth.OAuthException;
 import dev.lanyard.server.oauth.TokenDecision;
 import dev.lanyard.server.oauth.TokenPolicy;
 import dev.lanyard.server.oauth.TokenPolicyInput;
@@ -36,7 +35,7 @@ public final class RegoTokenPolicy implements TokenPolicy {
     @Override
     public Future<TokenDecision> decide(TokenPolicyInput input) {
         if (log.overloaded()) {
-            return Future.failedFuture(logBehind());
+            return Future.failedFuture(DecisionLog.grantRefused());
         }
         JsonNode inputTree = Json.MAPPER.valueToTree(input);
         String inputJson;
@@ -45,18 +44,9 @@ public final class RegoTokenPolicy implements TokenPolicy {
         } catch (JsonProcessingException e) {
             return Future.failedFuture(e);
         }
-        return pdp.evaluate(PolicyDecisionPoint.TOKEN_DECISION, inputJson).compose(ev -> logged(log,
+        return pdp.evaluate(PolicyDecisionPoint.TOKEN_DECISION, inputJson).compose(ev -> log.recordGrant(
                 DecisionLog.Entry.token(ev.decisionId(), input, inputTree, ev.result(), ev.revision(), ev.micros()))
                 .map(v -> read(ev.result(), input).withDecisionId(ev.decisionId())));
-    }
-
-    /** Records a grant's decision; a log too far behind refuses the grant as RFC 6749's temporarily_unavailable. */
-    static Future<Void> logged(DecisionLog log, DecisionLog.Entry entry) {
-        return log.record(entry).recover(e -> Future.failedFuture(e instanceof DecisionLog.Behind ? logBehind() : e));
-    }
-
-    static OAuthException logBehind() {
-        return new OAuthException("temporarily_unavailable", "the decision log is behind; retry shortly", 503);
     }
 
     static TokenDecision read(JsonNode r, TokenPolicyInput input) {
