@@ -3,6 +3,7 @@ package dev.lanyard.server.audit;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lanyard.server.http.Ids;
 import dev.lanyard.server.http.Json;
+import dev.lanyard.server.store.StatementBatcher;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -17,10 +18,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 
 /**
  * Appends audit events inside the caller's transaction, so an event exists if and only if the change it describes
@@ -136,21 +138,20 @@ public final class AuditLog {
 
     /** For events that stand alone (a failed authentication changes nothing else); written by {@link #appendGrouped}. */
     public Future<AuditEvent> appendAlone(Pool pool, AuditRecord record) {
-        return appendGrouped(pool, record, null);
+        return enqueue(pool, List.of(record), null).map(events -> events.get(0));
     }
 
+    /** A row to write with a member's records; null: none. */
+    private record Alongside(GroupedRows<Object> table, Object row) {}
+
     /**
-     * One member of a group commit: its records, its own statements, and where its future completes ({@code context}
-     * is the caller's; null: any thread).
+     * One member of a group commit: its records, its row of another table, and where its future completes
+     * ({@code context} is the caller's; null: any thread).
      */
-    private record Pending(Pool pool, List<AuditRecord> records, Function<SqlConnection, Future<Void>> alongside,
+    private record Pending(Pool pool, List<AuditRecord> records, Alongside alongside,
                            Context context, Promise<List<AuditEvent>> done) {
         void finish(AsyncResult<List<AuditEvent>> result) {
-            if (context == null || context == Vertx.currentContext()) {
-                done.handle(result);
-            } else {
-                context.runOnContext(v -> done.handle(result));
-            }
+            StatementBatcher.complete(context, done, result);
         }
     }
 
@@ -160,15 +161,16 @@ public final class AuditLog {
     private final AtomicBoolean writing = new AtomicBoolean();
 
     /**
-     * Group commit: appends {@code record}, after running {@code alongside} (may be null) in the same transaction,
-     * and completes once both are committed. Appends that arrive while a group is being written go together into the
-     * next one: one transaction, one lock of the chain's head, one NOTIFY for all of them. Holding the head's lock
-     * per event, across the client round trips of the insert and the commit, is what capped busy token endpoints at a
-     * few hundred issuances a second. If a group fails, each of its members is retried alone, so one bad write fails
-     * only its own caller.
+     * Group commit: appends {@code record} and inserts {@code row} into {@code table} in the same transaction, and
+     * completes once both are committed. Appends that arrive while a group is being written go together into the
+     * next one: one transaction, one lock of the chain's head, one NOTIFY, and one insert per table for all of them.
+     * Holding the head's lock per event, across the client round trips of the insert and the commit, is what capped
+     * busy token endpoints at a few hundred issuances a second. If a group fails, each of its members is retried
+     * alone, so one bad write fails only its own caller.
      */
-    public Future<AuditEvent> appendGrouped(Pool pool, AuditRecord record, Function<SqlConnection, Future<Void>> alongside) {
-        return enqueue(pool, List.of(record), alongside).map(events -> events.get(0));
+    @SuppressWarnings("unchecked")
+    public <T> Future<AuditEvent> appendGrouped(Pool pool, AuditRecord record, GroupedRows<T> table, T row) {
+        return enqueue(pool, List.of(record), new Alongside((GroupedRows<Object>) table, row)).map(events -> events.get(0));
     }
 
     /**
@@ -184,8 +186,7 @@ public final class AuditLog {
         return enqueue(pool, List.copyOf(records), null);
     }
 
-    private Future<List<AuditEvent>> enqueue(Pool pool, List<AuditRecord> records,
-                                             Function<SqlConnection, Future<Void>> alongside) {
+    private Future<List<AuditEvent>> enqueue(Pool pool, List<AuditRecord> records, Alongside alongside) {
         Promise<List<AuditEvent>> done = Promise.promise();
         pending.add(new Pending(pool, records, alongside, Vertx.currentContext(), done));
         writeNextGroup();
@@ -234,19 +235,21 @@ public final class AuditLog {
     }
 
     /**
-     * Every member's own statements and the chained append are sent at once, pipelined on the transaction's
-     * connection: a group then costs a few round trips instead of one per member, and the next group waits that much
+     * The members' rows (one statement per table) and the chained append are sent at once, pipelined on the
+     * transaction's connection: a group costs a few statements whatever its size, and the next group waits that much
      * less. Any failure aborts the transaction, so nothing is committed unless all of it is.
      */
     private Future<List<AuditEvent>> writeGroup(SqlConnection tx, List<Pending> group) {
-        List<Future<?>> steps = new ArrayList<>(group.size() + 1);
+        Map<GroupedRows<Object>, List<Object>> tables = new LinkedHashMap<>();
         List<AuditRecord> records = new ArrayList<>();
         for (Pending p : group) {
             if (p.alongside() != null) {
-                steps.add(p.alongside().apply(tx));
+                tables.computeIfAbsent(p.alongside().table(), t -> new ArrayList<>()).add(p.alongside().row());
             }
             records.addAll(p.records());
         }
+        List<Future<?>> steps = new ArrayList<>(tables.size() + 1);
+        tables.forEach((table, rows) -> steps.add(table.insertAll(tx, rows)));
         Future<List<AuditEvent>> appended = appendAll(tx, records);
         steps.add(appended);
         return Future.all(steps).map(v -> appended.result());

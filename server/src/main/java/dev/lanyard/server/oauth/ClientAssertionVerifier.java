@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.lanyard.server.http.Ids;
+import dev.lanyard.server.store.ReadCache;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -40,15 +41,24 @@ public final class ClientAssertionVerifier {
     private final Supplier<Pool> pool;
     private final ReplayGuard replay;
     private final Clock clock;
+    private final ReadCache<List<Candidate>> agentKeys;
 
-    public ClientAssertionVerifier(Vertx vertx, Supplier<Pool> pool, ReplayGuard replay, Clock clock) {
+    /**
+     * @param agentKeys where an ACTIVE agent's active keys are kept between requests, or null to read them for
+     *                  every request. Only for callers that check the agent and the key again on the live state
+     *                  before acting ({@link GrantFacts#context} does, for every grant).
+     */
+    public ClientAssertionVerifier(Vertx vertx, Supplier<Pool> pool, ReplayGuard replay, Clock clock,
+                                   ReadCache<List<Candidate>> agentKeys) {
         this.vertx = vertx;
         this.pool = pool;
         this.replay = replay;
         this.clock = clock;
+        this.agentKeys = agentKeys;
     }
 
-    private record Candidate(String keyId, String kid, JWK jwk) {}
+    /** A key the assertion may be signed with. */
+    public record Candidate(String keyId, String kid, JWK jwk) {}
 
     /** @param audiences the values {@code aud} may take at this endpoint (issuer, token endpoint URL) */
     public Future<AuthenticatedClient> verify(TokenForm form, Set<String> audiences) {
@@ -89,21 +99,19 @@ public final class ClientAssertionVerifier {
         Instant now = clock.instant();
         Instant exp = checkTimes(claims, now);
         String jti = claims.getJWTID();
-        if (jti == null || jti.isEmpty() || jti.length() > 200) {
-            throw OAuthException.invalidClient("client_assertion needs a jti (at most 200 characters)");
+        if (!ReplayGuard.usable(jti)) {
+            throw OAuthException.invalidClient("client_assertion needs a jti (at most 200 printable characters)");
         }
         String kid = jwt.getHeader().getKeyID();
-        Future<List<Candidate>> keys;
+        Future<Candidate> signer;
         if (Ids.isValid("agt", clientId)) {
-            keys = agentKeys(clientId, kid);
+            signer = agentKey(jwt, clientId, kid);
         } else if (Ids.isValid("app", clientId)) {
-            keys = appKeys(clientId, kid);
+            signer = appKeys(clientId, kid).compose(keys -> verify(jwt, keys));
         } else {
             throw OAuthException.invalidClient("unknown client");
         }
-        // signature checks are CPU work (≈ 0.1 ms for ES256, several candidate keys when no kid): off the event loop
-        return keys.compose(candidates -> vertx.executeBlocking(() -> verifiedBy(jwt, candidates), false))
-                .compose(key -> replay.claim("client_assertion:" + clientId, jti, exp.plus(JwtRules.SKEW))
+        return signer.compose(key -> replay.claim("client_assertion:" + clientId, jti, exp.plus(JwtRules.SKEW))
                         .map(first -> {
                             if (!first) {
                                 throw OAuthException.invalidClient("client_assertion has been used before (jti replay)");
@@ -114,8 +122,35 @@ public final class ClientAssertionVerifier {
                         }));
     }
 
-    /** The active keys of an ACTIVE agent (all of them, or the one named by {@code kid}). */
-    private Future<List<Candidate>> agentKeys(String clientId, String kid) {
+    /**
+     * The agent key that signed the assertion. Kept keys are tried first; if none of them fits (a key added, or
+     * rotated, since they were read), the keys are read again. Kept keys can only be out of date towards "still
+     * active", which the grant's live read of the agent and key then refuses.
+     */
+    private Future<Candidate> agentKey(SignedJWT jwt, String clientId, String kid) {
+        if (agentKeys == null) {
+            return activeAgentKeys(clientId).compose(keys -> verify(jwt, select(keys, kid)));
+        }
+        List<Candidate> kept = agentKeys.peek(clientId);
+        List<Candidate> fitting = kept == null ? List.of() : named(kept, kid);
+        if (fitting.isEmpty()) {
+            return reread(jwt, clientId, kid);
+        }
+        return verify(jwt, fitting).recover(e -> reread(jwt, clientId, kid));
+    }
+
+    private Future<Candidate> reread(SignedJWT jwt, String clientId, String kid) {
+        agentKeys.evict(clientId);
+        return agentKeys.get(clientId, () -> activeAgentKeys(clientId)).compose(keys -> verify(jwt, select(keys, kid)));
+    }
+
+    /** Signature checks are CPU work (≈ 0.1 ms for ES256, several candidate keys when no kid): off the event loop. */
+    private Future<Candidate> verify(SignedJWT jwt, List<Candidate> keys) {
+        return vertx.executeBlocking(() -> verifiedBy(jwt, keys), false);
+    }
+
+    /** All the active keys of an ACTIVE agent. */
+    private Future<List<Candidate>> activeAgentKeys(String clientId) {
         return pool.get().preparedQuery("SELECT a.status, k.id, k.kid, k.jwk FROM agents a "
                         + "LEFT JOIN agent_keys k ON k.agent_id = a.id AND k.status = 'ACTIVE' WHERE a.id = $1")
                 .execute(Tuple.of(clientId))
@@ -127,15 +162,25 @@ public final class ClientAssertionVerifier {
                     String status = null;
                     for (Row row : rows) {
                         status = row.getString("status");
-                        if (row.getString("id") != null && (kid == null || kid.equals(row.getString("kid")))) {
+                        if (row.getString("id") != null) {
                             keys.add(new Candidate(row.getString("id"), row.getString("kid"), parse(row.getString("jwk"))));
                         }
                     }
                     if (!"ACTIVE".equals(status)) {
                         throw OAuthException.invalidClient("the agent is not active");
                     }
-                    return requireSome(keys, kid, "the agent has no active key");
+                    return List.copyOf(keys);
                 });
+    }
+
+    /** The keys named by {@code kid}, all of them without one. */
+    private static List<Candidate> named(List<Candidate> keys, String kid) {
+        return kid == null ? keys : keys.stream().filter(c -> kid.equals(c.kid())).toList();
+    }
+
+    /** {@link #named}, at least one. */
+    private static List<Candidate> select(List<Candidate> keys, String kid) {
+        return requireSome(named(keys, kid), kid, "the agent has no active key");
     }
 
     /** The registered JWKS of an ACTIVE sign-on app whose method is private_key_jwt. */

@@ -46,7 +46,7 @@ public final class ClientCredentialsGrant implements Grant {
     @Override
     public Future<JsonObject> handle(GrantRequest req) {
         List<String> requested = GrantFacts.scopes(req.form().get("scope"));
-        return facts.context(req.client().agentId(), req.server().id(), "CLIENT_CREDENTIALS").compose(context -> {
+        return facts.context(req.client(), req.server().id(), "CLIENT_CREDENTIALS").compose(context -> {
             GrantFacts.Server server = context.activeServer();
             TokenPolicyInput.Agent agent = context.agent();
             if ("user_delegated".equals(agent.type())) {

@@ -111,21 +111,34 @@ public final class GrantFacts {
                    (SELECT json_build_object('status', u.status, 'email', u.email,
                                              'groups', array(SELECT g.group_id FROM group_members g
                                                               WHERE g.user_id = u.id ORDER BY g.group_id))
-                      FROM users u WHERE u.id = $4)::text AS principal
+                      FROM users u WHERE u.id = $4)::text AS principal,
+                   (SELECT k.status FROM agent_keys k WHERE k.id = $5 AND k.agent_id = a.id) AS key_status
               FROM agents a WHERE a.id = $1""";
 
-    /** @param connectionType {@code CLIENT_CREDENTIALS} or {@code IDENTITY_ASSERTION} */
-    public Future<Context> context(String agentId, String serverId, String connectionType) {
-        return context(agentId, serverId, connectionType, null);
+    /**
+     * @param client         the authenticated agent; the grant is refused ({@code invalid_client}) unless the agent and
+     *                       the key its assertion was signed with are ACTIVE in this read, whatever the client
+     *                       authentication saw before
+     * @param connectionType {@code CLIENT_CREDENTIALS} or {@code IDENTITY_ASSERTION}
+     */
+    public Future<Context> context(AuthenticatedClient client, String serverId, String connectionType) {
+        return context(client, serverId, connectionType, null);
     }
 
     /** @param userId the directory user the grant acts for, read into {@link Context#user()}; null for none */
-    public Future<Context> context(String agentId, String serverId, String connectionType, String userId) {
-        return pool.get().preparedQuery(CONTEXT).execute(Tuple.of(agentId, serverId, connectionType, userId)).map(rows -> {
+    public Future<Context> context(AuthenticatedClient client, String serverId, String connectionType, String userId) {
+        return pool.get().preparedQuery(CONTEXT).execute(Tuple.of(client.agentId(), serverId, connectionType, userId,
+                client.agentKeyId())).map(rows -> {
             if (rows.size() == 0) {
                 throw OAuthException.invalidClient("unknown client");
             }
             Row r = rows.iterator().next();
+            if (!"ACTIVE".equals(r.getString("status"))) {
+                throw OAuthException.invalidClient("the agent is not active");
+            }
+            if (!"ACTIVE".equals(r.getString("key_status"))) {
+                throw OAuthException.invalidClient("the key that signed the client assertion is not active");
+            }
             List<TokenPolicyInput.Owner> owners = new ArrayList<>();
             for (String o : Rows.strings(r, "owners")) {
                 String[] parts = o.split(":", 2);

@@ -115,8 +115,8 @@ public final class JwtBearerGrant implements Grant {
             throw OAuthException.invalidGrant("assertion lives longer than 5 minutes");
         }
         String jti = claims.getJWTID();
-        if (jti == null || jti.isEmpty() || jti.length() > 200) {
-            throw OAuthException.invalidGrant("assertion needs a jti");
+        if (!ReplayGuard.usable(jti)) {
+            throw OAuthException.invalidGrant("assertion needs a jti (at most 200 printable characters)");
         }
     }
 
@@ -163,9 +163,8 @@ public final class JwtBearerGrant implements Grant {
         List<String> assertionScopes = GrantFacts.scopes(java.util.Optional.ofNullable(
                 claims.getClaim("scope") instanceof String s ? s : null));
         List<String> wanted = requested.isEmpty() ? assertionScopes : narrow(requested, assertionScopes);
-        String agentId = req.client().agentId();
         String userId = external == null ? claims.getSubject() : null;
-        return facts.context(agentId, req.server().id(), "IDENTITY_ASSERTION", userId).compose(context -> {
+        return facts.context(req.client(), req.server().id(), "IDENTITY_ASSERTION", userId).compose(context -> {
             GrantFacts.Server server = context.activeServer();
             User user = external != null ? external : orgUser(context.user());
             TokenPolicyInput.Agent agent = context.agent();

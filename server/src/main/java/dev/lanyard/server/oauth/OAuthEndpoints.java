@@ -54,9 +54,13 @@ public final class OAuthEndpoints {
         ReplayGuard replay = new ReplayGuard(db::asyncCommitPool);
         this.facts = new GrantFacts(db::pool);
         vertx.eventBus().consumer(AuditNotifications.ADDRESS, m -> serverCache.onAuditNotification(m.body()));
-        this.clients = new ClientAssertionVerifier(vertx, db::pool, replay, clock);
+        // the grants' facts check the agent and its key live, so the token endpoint may keep keys between requests;
+        // introspection and revocation have no such read, so they read the keys every time
+        ReadCache<List<ClientAssertionVerifier.Candidate>> agentKeys = new ReadCache<>("agt_");
+        vertx.eventBus().consumer(AuditNotifications.ADDRESS, m -> agentKeys.onAuditNotification(m.body()));
+        this.clients = new ClientAssertionVerifier(vertx, db::pool, replay, clock, agentKeys);
         ClientAssertionVerifier durableClients = new ClientAssertionVerifier(vertx, db::pool,
-                new ReplayGuard(db::pool), clock);
+                new ReplayGuard(db::pool), clock, null);
         TokenIssuance issuance = new TokenIssuance(vertx, db, signer, new TokenRegistry(), audit);
         TrustedIssuers issuers = new TrustedIssuers(baseUrl, signer, db::pool,
                 WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false)));

@@ -1,31 +1,97 @@
 package dev.lanyard.server.oauth;
 
+import dev.lanyard.server.store.StatementBatcher;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import java.util.function.Supplier;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Single use of JWT ids, across every server instance on the database: the first {@link #claim} of a (namespace,
  * jti) succeeds, any later one fails until the JWT has expired. Rows are purged after expiry. The pool decides the
  * durability of a claim: {@link dev.lanyard.server.store.Database#asyncCommitPool} where a synchronous commit always
- * follows before the caller is answered, the ordinary pool elsewhere.
+ * follows before the caller is answered, the ordinary pool elsewhere. Claims made at the same moment share one
+ * statement (every token request makes one, so on a busy endpoint this saves a statement per request).
  */
 public final class ReplayGuard {
+    /** Claims per statement: a batch's row locks are held until it commits, so it stays short. */
+    static final int MAX_BATCH = 256;
+    private static final String CLAIM_ALL = "INSERT INTO replay_guard (namespace, jti, expires_at) "
+            + "SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) ON CONFLICT DO NOTHING "
+            + "RETURNING namespace, jti";
     private final Supplier<Pool> pool;
+    private final StatementBatcher<Claim, Boolean> claims = new StatementBatcher<>(MAX_BATCH, this::claimAll);
+
+    private record Claim(String namespace, String jti, Instant expiresAt) {
+        String key() {
+            return namespace + '\u0000' + jti;
+        }
+    }
 
     public ReplayGuard(Supplier<Pool> pool) {
         this.pool = pool;
     }
 
-    /** True if this is the first use; false if the id was seen before. */
+    /**
+     * Whether a JWT's {@code jti} can be claimed: present, at most 200 characters, no control characters. Checked by
+     * every caller before {@link #claim}: PostgreSQL text cannot hold NUL, and a claim that fails its statement would
+     * fail every other claim batched with it.
+     */
+    public static boolean usable(String jti) {
+        if (jti == null || jti.isEmpty() || jti.length() > 200) {
+            return false;
+        }
+        for (int i = 0; i < jti.length(); i++) {
+            if (Character.isISOControl(jti.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True if this is the first use; false if the id was seen before. {@code jti} must be {@link #usable}. */
     public Future<Boolean> claim(String namespace, String jti, Instant expiresAt) {
-        return pool.get().preparedQuery("INSERT INTO replay_guard (namespace, jti, expires_at) VALUES ($1, $2, $3) "
-                        + "ON CONFLICT DO NOTHING")
-                .execute(Tuple.of(namespace, jti, expiresAt.atOffset(ZoneOffset.UTC)))
-                .map(r -> r.rowCount() == 1);
+        if (!usable(jti)) {
+            return Future.failedFuture(new IllegalArgumentException("unusable jti"));
+        }
+        return claims.submit(new Claim(namespace, jti, expiresAt));
+    }
+
+    /** One statement for the batch; of two claims of the same id in one batch, the first wins. */
+    private Future<List<Boolean>> claimAll(List<Claim> batch) {
+        int n = batch.size();
+        String[] namespaces = new String[n];
+        String[] jtis = new String[n];
+        OffsetDateTime[] expiries = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            Claim c = batch.get(i);
+            namespaces[i] = c.namespace();
+            jtis[i] = c.jti();
+            expiries[i] = c.expiresAt().atOffset(ZoneOffset.UTC);
+        }
+        return pool.get().preparedQuery(CLAIM_ALL)
+                .execute(Tuple.tuple().addArrayOfString(namespaces).addArrayOfString(jtis)
+                        .addArrayOfOffsetDateTime(expiries))
+                .map(rows -> {
+                    Set<String> inserted = new HashSet<>();
+                    for (Row r : rows) {
+                        inserted.add(r.getString("namespace") + '\u0000' + r.getString("jti"));
+                    }
+                    List<Boolean> first = new ArrayList<>(n);
+                    for (Claim c : batch) {
+                        // remove: a second claim of the same id in this batch is a replay of the first
+                        first.add(inserted.remove(c.key()));
+                    }
+                    return first;
+                });
     }
 
     public Future<Integer> purgeExpired() {

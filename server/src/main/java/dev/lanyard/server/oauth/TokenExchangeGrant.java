@@ -82,7 +82,7 @@ public final class TokenExchangeGrant implements Grant {
         if (!Ids.isValid("usr", userId)) {
             throw OAuthException.invalidGrant("subject_token subject is not a user of this directory");
         }
-        return facts.context(agentId, serverId, "IDENTITY_ASSERTION", userId).compose(context -> {
+        return facts.context(req.client(), serverId, "IDENTITY_ASSERTION", userId).compose(context -> {
             TokenPolicyInput.Agent agent = context.agent();
             List<String> aud = idToken.getAudience();
             boolean forThisClient = aud != null && aud.size() == 1 && (aud.get(0).equals(agentId)

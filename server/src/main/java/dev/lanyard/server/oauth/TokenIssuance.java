@@ -50,7 +50,7 @@ public final class TokenIssuance {
                 .put("session", token.sessionId()).put("expires_at", token.expiresAt().toString());
         return audit.appendGrouped(db.pool(), new AuditRecord(event, "agent:" + token.agentId(),
                         token.userId() != null ? token.userId() : token.agentId(), AuditRecord.SUCCESS,
-                        caller.requestId(), caller.clientIp(), details), tx -> registry.record(tx, token))
+                        caller.requestId(), caller.clientIp(), details), registry, token)
                 .map(e -> jwt);
     }
 

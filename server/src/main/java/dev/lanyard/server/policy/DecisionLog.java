@@ -6,6 +6,7 @@ import dev.lanyard.server.audit.AuditLog;
 import dev.lanyard.server.audit.AuditRecord;
 import dev.lanyard.server.oauth.OAuthException;
 import dev.lanyard.server.store.Database;
+import dev.lanyard.server.store.StatementBatcher;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -88,11 +89,7 @@ public final class DecisionLog {
             if (written == null) {
                 return;
             }
-            if (context == null || context == Vertx.currentContext()) {
-                written.tryComplete();
-            } else {
-                context.runOnContext(v -> written.tryComplete());
-            }
+            StatementBatcher.complete(context, written, Future.succeededFuture());
         }
     }
 

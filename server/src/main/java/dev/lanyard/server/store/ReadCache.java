@@ -10,7 +10,8 @@ import java.util.function.Supplier;
  * this instance evict before they answer, so a client always reads its own writes; other instances evict when the
  * change's audit NOTIFY arrives (milliseconds), and every entry also expires after {@link #TTL_MILLIS} in case a
  * notification was lost. A load that started before an eviction is not cached, so a slow read can never put an older
- * row back. Nothing that decides whether a token is issued reads through here: grants need the live state.
+ * row back. Nothing that decides whether a token is issued is only read through here: a grant may use a kept value
+ * to get started (a server to route to, an agent's keys to check a signature with), but its own live read decides.
  *
  * @param <V> the cached value
  */
@@ -43,6 +44,12 @@ public final class ReadCache<V> {
                 entries.put(id, new Entry<>(value, System.currentTimeMillis() + TTL_MILLIS));
             }
         });
+    }
+
+    /** The kept value, or null when there is none or it has expired. */
+    public V peek(String id) {
+        Entry<V> e = entries.get(id);
+        return e != null && e.until > System.currentTimeMillis() ? e.value : null;
     }
 
     public void evict(String id) {

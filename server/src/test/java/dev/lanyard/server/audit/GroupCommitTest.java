@@ -59,19 +59,29 @@ class GroupCommitTest {
                 AuditRecord.fields().put("n", target));
     }
 
-    /** A write that must commit with its event: a replay-guard row named after it. */
-    private static java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<Void>> claim(String jti) {
-        return tx -> tx.preparedQuery("INSERT INTO replay_guard (namespace, jti, expires_at) VALUES ($1, $2, $3)")
-                .execute(Tuple.of("group-commit-test", jti, Instant.now().plusSeconds(600).atOffset(ZoneOffset.UTC)))
-                .mapEmpty();
+    /** Writes that must commit with their events: replay-guard rows, one statement per call; counts its calls. */
+    private static final class Claims implements GroupedRows<String> {
+        final List<Integer> statements = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public Future<Void> insertAll(io.vertx.sqlclient.SqlClient tx, List<String> jtis) {
+            statements.add(jtis.size());
+            return tx.preparedQuery("INSERT INTO replay_guard (namespace, jti, expires_at) "
+                            + "SELECT 'group-commit-test', j, $2 FROM unnest($1::text[]) AS j")
+                    .execute(Tuple.of(jtis.toArray(new String[0]),
+                            Instant.now().plusSeconds(600).atOffset(ZoneOffset.UTC)))
+                    .mapEmpty();
+        }
     }
+
+    private final Claims claims = new Claims();
 
     @Test
     void concurrentAppendsShareTransactionsAndEachGetsItsOwnEvent() throws Exception {
         long headBefore = await(AuditLog.headSeq(db.pool()));
         List<Future<AuditEvent>> all = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-            all.add(audit.appendGrouped(db.pool(), record("t" + i), claim("ok-" + i)));
+            all.add(audit.appendGrouped(db.pool(), record("t" + i), claims, "ok-" + i));
         }
         Set<Long> seqs = new HashSet<>();
         Set<Instant> groups = new HashSet<>();
@@ -102,15 +112,17 @@ class GroupCommitTest {
         long claimed = await(db.pool().query("SELECT count(*) AS n FROM replay_guard WHERE jti LIKE 'ok-%'").execute())
                 .iterator().next().getLong("n");
         assertEquals(300, claimed);
+        assertEquals(300, claims.statements.stream().mapToInt(Integer::intValue).sum());
+        assertEquals(groups.size(), claims.statements.size(), "one insert per group for all its members' rows");
     }
 
     @Test
     void aFailingMemberFailsAloneAndLeavesNoEvent() throws Exception {
-        await(audit.appendGrouped(db.pool(), record("first"), claim("dup")));
+        await(audit.appendGrouped(db.pool(), record("first"), claims, "dup"));
         List<Future<AuditEvent>> group = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             // the tenth repeats a primary key: its transaction must fail, and only its own
-            group.add(audit.appendGrouped(db.pool(), record("m" + i), claim(i == 10 ? "dup" : "member-" + i)));
+            group.add(audit.appendGrouped(db.pool(), record("m" + i), claims, i == 10 ? "dup" : "member-" + i));
         }
         for (int i = 0; i < group.size(); i++) {
             Future<AuditEvent> f = group.get(i);
@@ -168,7 +180,7 @@ class GroupCommitTest {
             }
             batches.add(audit.appendAllGrouped(db.pool(), batch));
             for (int i = 0; i < 15; i++) {
-                singles.add(audit.appendGrouped(db.pool(), record("s" + b + "-" + i), claim("batch-single-" + b + "-" + i)));
+                singles.add(audit.appendGrouped(db.pool(), record("s" + b + "-" + i), claims, "batch-single-" + b + "-" + i));
             }
         }
         int total = 0;

@@ -218,6 +218,61 @@ class ClientCredentialsTest {
         assertInvalidClient(of.clientCredentials(agent, t, "tickets.read"), "signature");
     }
 
+    /**
+     * The token endpoint keeps an agent's keys between requests, and another instance's change reaches it by
+     * notification, a moment later. Changes made straight in the database send none, so the kept keys stay stale:
+     * the grant's own read must still refuse.
+     */
+    @Test
+    void keptKeysNeverOutliveTheLiveStateOfTheAgentOrItsKey() throws Exception {
+        var agent = of.activeAgent("autonomous", null);
+        var t = of.serverWithResource(agent.id(), CC, "ALL_SCOPES", List.of("*"));
+        assertEquals(200, of.clientCredentials(agent, t, "tickets.read").status(), "the keys are now kept");
+        sql("UPDATE agent_keys SET status = 'INACTIVE' WHERE id = ?", agent.keyId());
+        assertInvalidClient(of.clientCredentials(agent, t, "tickets.read"), "key that signed the client assertion is not active");
+        sql("UPDATE agent_keys SET status = 'ACTIVE' WHERE id = ?", agent.keyId());
+        assertEquals(200, of.clientCredentials(agent, t, "tickets.read").status());
+        sql("UPDATE agents SET status = 'INACTIVE' WHERE id = ?", agent.id());
+        assertInvalidClient(of.clientCredentials(agent, t, "tickets.read"), "the agent is not active");
+        sql("UPDATE agents SET status = 'ACTIVE' WHERE id = ?", agent.id());
+        assertEquals(200, of.clientCredentials(agent, t, "tickets.read").status());
+    }
+
+    /** A key added since the keys were kept (here without a notification) authenticates at once, with or without kid. */
+    @Test
+    void aKeyAddedAfterTheKeysWereKeptAuthenticatesAtOnce() throws Exception {
+        var agent = of.activeAgent("autonomous", null);
+        var t = of.serverWithResource(agent.id(), CC, "ALL_SCOPES", List.of("*"));
+        assertEquals(200, of.clientCredentials(agent, t, "tickets.read").status());
+        com.nimbusds.jose.jwk.ECKey added = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                com.nimbusds.jose.jwk.Curve.P_256).keyID("added-later").generate();
+        String keyId = "key_" + "k".repeat(20);
+        try (var c = server.jdbc(); var st = c.prepareStatement("INSERT INTO agent_keys (id, agent_id, kid, kty, alg, jwk, "
+                + "status, created, updated) VALUES (?, ?, ?, 'EC', 'ES256', ?, 'ACTIVE', now(), now())")) {
+            st.setString(1, keyId);
+            st.setString(2, agent.id());
+            st.setString(3, added.getKeyID());
+            st.setString(4, added.toPublicJWK().toJSONString());
+            assertEquals(1, st.executeUpdate());
+        }
+        var withKid = new OAuthFixtures.AgentWithKey(agent.id(), keyId, added, agent.ownerId());
+        assertEquals(200, of.clientCredentials(withKid, t, "tickets.read").status(), "by kid");
+        Map<String, String> p = params(agent, t);
+        SignedJWT noKid = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).build(),
+                OAuthFixtures.assertionClaims(agent.id(), t.issuer()).build());
+        noKid.sign(new com.nimbusds.jose.crypto.ECDSASigner(added));
+        p.put("client_assertion", noKid.serialize());
+        Api.Resp r = of.post("/oauth2/" + t.serverId() + "/v1/token", p);
+        assertEquals(200, r.status(), "without kid: " + r);
+    }
+
+    private void sql(String statement, String id) throws Exception {
+        try (var c = server.jdbc(); var st = c.prepareStatement(statement)) {
+            st.setString(1, id);
+            assertEquals(1, st.executeUpdate());
+        }
+    }
+
     @Test
     void malformedAndDuplicatedParameters() {
         var agent = of.activeAgent("autonomous", null);

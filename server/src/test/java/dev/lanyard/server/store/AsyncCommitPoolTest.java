@@ -87,6 +87,24 @@ class AsyncCommitPoolTest {
         }
     }
 
+    /**
+     * A long statement is prepared once per connection, like a short one. The client's default keeps only statements
+     * under 2,048 characters; the grants' facts read is longer, and was planned again at every execution.
+     */
+    @Test
+    void longStatementsStayPreparedOnTheirConnection() throws Exception {
+        String marker = "long_statement_" + System.nanoTime();
+        String sql = "SELECT $1::int AS " + marker + " /* " + "x".repeat(4000) + " */";
+        for (Pool pool : new Pool[] {db.pool(), db.asyncCommitPool()}) {
+            long kept = await(pool.withConnection(c -> c.preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.of(1))
+                    .compose(r -> c.preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.of(2)))
+                    .compose(r -> c.preparedQuery("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE $1")
+                            .execute(io.vertx.sqlclient.Tuple.of("%" + marker + "%")))
+                    .map(rows -> rows.iterator().next().getLong(0))));
+            assertEquals(1, kept, "one named prepared statement in the session, reused");
+        }
+    }
+
     @Test
     void aClaimOnTheAsyncPoolIsSingleUseAcrossBothPools() throws Exception {
         ReplayGuard fast = new ReplayGuard(db::asyncCommitPool);

@@ -1,0 +1,151 @@
+package dev.lanyard.server.oauth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lanyard.server.TestDirs;
+import dev.lanyard.server.store.Database;
+import dev.lanyard.server.store.EmbeddedDatabase;
+import dev.lanyard.server.store.Migrations;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Single use holds when claims are batched: many claims made at once share statements, yet each id is granted to
+ * exactly one claimant, within a batch as across batches, and an id PostgreSQL could not store is refused before it
+ * can fail anyone else's claim.
+ */
+class ReplayGuardTest {
+    private static EmbeddedDatabase pg;
+    private static Vertx vertx;
+    private static Database db;
+    private static ReplayGuard guard;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pg = EmbeddedDatabase.start(TestDirs.create("lanyard-replay-guard-"));
+        Migrations.apply(pg.location());
+        vertx = Vertx.vertx();
+        db = Database.unattached(vertx);
+        db.attach(pg.location());
+        guard = new ReplayGuard(db::asyncCommitPool);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        await(db.close());
+        await(vertx.close());
+        pg.close();
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private static Instant later() {
+        return Instant.now().plusSeconds(300);
+    }
+
+    private static long rows(String namespace) throws Exception {
+        return await(db.pool().preparedQuery("SELECT count(*) FROM replay_guard WHERE namespace = $1")
+                .execute(io.vertx.sqlclient.Tuple.of(namespace))).iterator().next().getLong(0);
+    }
+
+    @Test
+    void manyDistinctClaimsAtOnceAreEachFirstOnceAndThenReplays() throws Exception {
+        List<Future<Boolean>> first = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            first.add(guard.claim("test:distinct", "jti-" + i, later()));
+        }
+        for (Future<Boolean> f : first) {
+            assertTrue(await(f));
+        }
+        assertEquals(600, rows("test:distinct"));
+        List<Future<Boolean>> again = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            again.add(guard.claim("test:distinct", "jti-" + i, later()));
+        }
+        for (Future<Boolean> f : again) {
+            assertFalse(await(f), "a second claim is a replay");
+        }
+    }
+
+    @Test
+    void theSameIdClaimedManyTimesAtOnceIsGrantedExactlyOnce() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            List<Future<Boolean>> claims = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                claims.add(guard.claim("test:same", "jti-" + round, later()));
+            }
+            int granted = 0;
+            for (Future<Boolean> f : claims) {
+                granted += await(f) ? 1 : 0;
+            }
+            assertEquals(1, granted, "round " + round);
+        }
+    }
+
+    @Test
+    void theSameIdInAnotherNamespaceIsAnotherClaim() throws Exception {
+        Future<Boolean> a = guard.claim("test:ns-a", "shared", later());
+        Future<Boolean> b = guard.claim("test:ns-b", "shared", later());
+        assertTrue(await(a));
+        assertTrue(await(b));
+    }
+
+    @Test
+    void claimsCompleteOnTheCallersContext() throws Exception {
+        List<Context> contexts = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext(), vertx.getOrCreateContext());
+        List<CompletableFuture<Boolean>> same = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            Context caller = contexts.get(i % contexts.size());
+            String jti = "ctx-" + i;
+            CompletableFuture<Boolean> done = new CompletableFuture<>();
+            caller.runOnContext(v -> guard.claim("test:context", jti, later())
+                    .onComplete(ar -> done.complete(ar.succeeded() && Vertx.currentContext() == caller)));
+            same.add(done);
+        }
+        for (CompletableFuture<Boolean> f : same) {
+            assertTrue(f.get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void unstorableIdsAreRefusedWithoutFailingOtherClaims() throws Exception {
+        assertFalse(ReplayGuard.usable(null));
+        assertFalse(ReplayGuard.usable(""));
+        assertFalse(ReplayGuard.usable("a\u0000b"));
+        assertFalse(ReplayGuard.usable("line\nbreak"));
+        assertFalse(ReplayGuard.usable("x".repeat(201)));
+        assertTrue(ReplayGuard.usable("x".repeat(200)));
+        assertTrue(ReplayGuard.usable("éèü-☃"));
+        List<Future<Boolean>> good = new ArrayList<>();
+        Future<Boolean> bad = null;
+        for (int i = 0; i < 50; i++) {
+            if (i == 25) {
+                bad = guard.claim("test:nul", "evil\u0000", later());
+            }
+            good.add(guard.claim("test:nul", "good-" + i, later()));
+        }
+        Future<Boolean> refused = bad;
+        ExecutionException e = assertThrows(ExecutionException.class, () -> await(refused));
+        assertSame(IllegalArgumentException.class, e.getCause().getClass());
+        for (Future<Boolean> f : good) {
+            assertTrue(await(f));
+        }
+        assertEquals(50, rows("test:nul"));
+    }
+}
