@@ -1,24 +1,19 @@
 package dev.lanyard.server.audit;
 
-import dev.lanyard.server.TestDirs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lanyard.server.store.Database;
-import dev.lanyard.server.store.EmbeddedDatabase;
-import dev.lanyard.server.store.Migrations;
+import dev.lanyard.server.store.TestDatabase;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.nio.file.Files;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,29 +24,23 @@ import org.junit.jupiter.api.Test;
  * member whose write fails fails alone.
  */
 class GroupCommitTest {
-    private static EmbeddedDatabase pg;
-    private static Vertx vertx;
+    private static TestDatabase td;
     private static Database db;
     private static final AuditLog audit = new AuditLog();
 
     @BeforeAll
     static void start() throws Exception {
-        pg = EmbeddedDatabase.start(TestDirs.create("lanyard-group-commit-"));
-        Migrations.apply(pg.location());
-        vertx = Vertx.vertx();
-        db = Database.unattached(vertx);
-        db.attach(pg.location());
+        td = TestDatabase.start("lanyard-group-commit-");
+        db = td.db;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        db.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        pg.close();
+        td.close();
     }
 
     private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return TestDatabase.await(f);
     }
 
     private static AuditRecord record(String target) {

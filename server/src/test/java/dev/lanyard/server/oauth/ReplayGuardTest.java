@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.lanyard.server.TestDirs;
-import dev.lanyard.server.store.Database;
-import dev.lanyard.server.store.EmbeddedDatabase;
-import dev.lanyard.server.store.Migrations;
+import dev.lanyard.server.store.TestDatabase;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,30 +26,22 @@ import org.junit.jupiter.api.Test;
  * can fail anyone else's claim.
  */
 class ReplayGuardTest {
-    private static EmbeddedDatabase pg;
-    private static Vertx vertx;
-    private static Database db;
+    private static TestDatabase td;
     private static ReplayGuard guard;
 
     @BeforeAll
     static void start() throws Exception {
-        pg = EmbeddedDatabase.start(TestDirs.create("lanyard-replay-guard-"));
-        Migrations.apply(pg.location());
-        vertx = Vertx.vertx();
-        db = Database.unattached(vertx);
-        db.attach(pg.location());
-        guard = new ReplayGuard(db::asyncCommitPool);
+        td = TestDatabase.start("lanyard-replay-guard-");
+        guard = new ReplayGuard(td.db::asyncCommitPool);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        await(db.close());
-        await(vertx.close());
-        pg.close();
+        td.close();
     }
 
     private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return TestDatabase.await(f);
     }
 
     private static Instant later() {
@@ -60,7 +49,7 @@ class ReplayGuardTest {
     }
 
     private static long rows(String namespace) throws Exception {
-        return await(db.pool().preparedQuery("SELECT count(*) FROM replay_guard WHERE namespace = $1")
+        return await(td.db.pool().preparedQuery("SELECT count(*) FROM replay_guard WHERE namespace = $1")
                 .execute(io.vertx.sqlclient.Tuple.of(namespace))).iterator().next().getLong(0);
     }
 
@@ -108,7 +97,7 @@ class ReplayGuardTest {
 
     @Test
     void claimsCompleteOnTheCallersContext() throws Exception {
-        List<Context> contexts = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext(), vertx.getOrCreateContext());
+        List<Context> contexts = List.of(td.vertx.getOrCreateContext(), td.vertx.getOrCreateContext(), td.vertx.getOrCreateContext());
         List<CompletableFuture<Boolean>> same = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             Context caller = contexts.get(i % contexts.size());

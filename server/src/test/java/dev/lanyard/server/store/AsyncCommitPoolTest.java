@@ -1,6 +1,5 @@
 package dev.lanyard.server.store;
 
-import dev.lanyard.server.TestDirs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,9 +8,7 @@ import dev.lanyard.server.oauth.ReplayGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import java.nio.file.Files;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,28 +19,26 @@ import org.junit.jupiter.api.Test;
  * before traffic.
  */
 class AsyncCommitPoolTest {
+    private static TestDatabase td;
     private static EmbeddedDatabase pg;
     private static Vertx vertx;
     private static Database db;
 
     @BeforeAll
     static void start() throws Exception {
-        pg = EmbeddedDatabase.start(TestDirs.create("lanyard-async-commit-"));
-        Migrations.apply(pg.location());
-        vertx = Vertx.vertx();
-        db = Database.unattached(vertx);
-        db.attach(pg.location());
+        td = TestDatabase.start("lanyard-async-commit-");
+        pg = td.pg;
+        vertx = td.vertx;
+        db = td.db;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        await(db.close());
-        await(vertx.close());
-        pg.close();
+        td.close();
     }
 
     private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return TestDatabase.await(f);
     }
 
     private static String setting(Pool pool) throws Exception {
