@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -65,17 +66,24 @@ public final class ReplayGuard {
         return claims.submit(new Claim(namespace, jti, expiresAt));
     }
 
-    /** One statement for the batch; of two claims of the same id in one batch, the first wins. */
+    /**
+     * One statement for the batch; of two claims of the same id in one batch, the first wins. Rows go in sorted by
+     * id: two batches that claim some of the same ids at once (on two instances, or the token endpoint and
+     * introspection) then wait on each other's rows in the same order, never in a cycle, so neither is aborted as a
+     * deadlock with the other claims it carries.
+     */
     private Future<List<Boolean>> claimAll(List<Claim> batch) {
-        int n = batch.size();
+        TreeMap<String, Claim> distinct = new TreeMap<>();
+        batch.forEach(c -> distinct.putIfAbsent(c.key(), c));
+        int n = distinct.size();
         String[] namespaces = new String[n];
         String[] jtis = new String[n];
         OffsetDateTime[] expiries = new OffsetDateTime[n];
-        for (int i = 0; i < n; i++) {
-            Claim c = batch.get(i);
+        int i = 0;
+        for (Claim c : distinct.values()) {
             namespaces[i] = c.namespace();
             jtis[i] = c.jti();
-            expiries[i] = c.expiresAt().atOffset(ZoneOffset.UTC);
+            expiries[i++] = c.expiresAt().atOffset(ZoneOffset.UTC);
         }
         return pool.get().preparedQuery(CLAIM_ALL)
                 .execute(Tuple.tuple().addArrayOfString(namespaces).addArrayOfString(jtis)
@@ -85,7 +93,7 @@ public final class ReplayGuard {
                     for (Row r : rows) {
                         inserted.add(r.getString("namespace") + '\u0000' + r.getString("jti"));
                     }
-                    List<Boolean> first = new ArrayList<>(n);
+                    List<Boolean> first = new ArrayList<>(batch.size());
                     for (Claim c : batch) {
                         // remove: a second claim of the same id in this batch is a replay of the first
                         first.add(inserted.remove(c.key()));

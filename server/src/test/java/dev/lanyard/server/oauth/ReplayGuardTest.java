@@ -87,6 +87,32 @@ class ReplayGuardTest {
         }
     }
 
+    /**
+     * Two guards (two server instances, or the token endpoint's and introspection's) claiming the same ids at once,
+     * in opposite orders: every claim is answered, none fails as a deadlock victim, and each id goes to one of them.
+     */
+    @Test
+    void twoGuardsClaimingTheSameIdsInOppositeOrdersNeitherDeadlocksNorShares() throws Exception {
+        ReplayGuard other = new ReplayGuard(td.db::pool);
+        for (int round = 0; round < 5; round++) {
+            int n = 200;
+            List<Future<Boolean>> a = new ArrayList<>();
+            List<Future<Boolean>> b = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                a.add(guard.claim("test:two-guards", "r" + round + "-" + i, later()));
+                b.add(other.claim("test:two-guards", "r" + round + "-" + (n - 1 - i), later()));
+            }
+            int granted = 0;
+            for (int i = 0; i < n; i++) {
+                boolean first = await(a.get(i));
+                boolean second = await(b.get(n - 1 - i));
+                assertTrue(first ^ second, "id " + i + " of round " + round + " went to exactly one guard");
+                granted += (first ? 1 : 0) + (second ? 1 : 0);
+            }
+            assertEquals(n, granted);
+        }
+    }
+
     @Test
     void theSameIdInAnotherNamespaceIsAnotherClaim() throws Exception {
         Future<Boolean> a = guard.claim("test:ns-a", "shared", later());
