@@ -31,7 +31,7 @@ class GroupCommitTest {
     @BeforeAll
     static void start() throws Exception {
         td = TestDatabase.start("lanyard-group-commit-");
-        db = td.db;
+        db = td.db();
     }
 
     @AfterAll

@@ -32,7 +32,7 @@ class ReplayGuardTest {
     @BeforeAll
     static void start() throws Exception {
         td = TestDatabase.start("lanyard-replay-guard-");
-        guard = new ReplayGuard(td.db::asyncCommitPool);
+        guard = new ReplayGuard(td.db()::asyncCommitPool);
     }
 
     @AfterAll
@@ -49,7 +49,7 @@ class ReplayGuardTest {
     }
 
     private static long rows(String namespace) throws Exception {
-        return await(td.db.pool().preparedQuery("SELECT count(*) FROM replay_guard WHERE namespace = $1")
+        return await(td.db().pool().preparedQuery("SELECT count(*) FROM replay_guard WHERE namespace = $1")
                 .execute(io.vertx.sqlclient.Tuple.of(namespace))).iterator().next().getLong(0);
     }
 
@@ -93,7 +93,7 @@ class ReplayGuardTest {
      */
     @Test
     void twoGuardsClaimingTheSameIdsInOppositeOrdersNeitherDeadlocksNorShares() throws Exception {
-        ReplayGuard other = new ReplayGuard(td.db::pool);
+        ReplayGuard other = new ReplayGuard(td.db()::pool);
         for (int round = 0; round < 5; round++) {
             int n = 200;
             List<Future<Boolean>> a = new ArrayList<>();
@@ -123,7 +123,7 @@ class ReplayGuardTest {
 
     @Test
     void claimsCompleteOnTheCallersContext() throws Exception {
-        List<Context> contexts = List.of(td.vertx.getOrCreateContext(), td.vertx.getOrCreateContext(), td.vertx.getOrCreateContext());
+        List<Context> contexts = List.of(td.vertx().getOrCreateContext(), td.vertx().getOrCreateContext(), td.vertx().getOrCreateContext());
         List<CompletableFuture<Boolean>> same = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             Context caller = contexts.get(i % contexts.size());

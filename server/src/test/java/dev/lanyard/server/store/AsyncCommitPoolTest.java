@@ -27,9 +27,9 @@ class AsyncCommitPoolTest {
     @BeforeAll
     static void start() throws Exception {
         td = TestDatabase.start("lanyard-async-commit-");
-        pg = td.pg;
-        vertx = td.vertx;
-        db = td.db;
+        pg = td.pg();
+        vertx = td.vertx();
+        db = td.db();
     }
 
     @AfterAll

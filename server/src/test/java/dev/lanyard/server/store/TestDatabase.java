@@ -9,16 +9,7 @@ import java.util.concurrent.TimeUnit;
  * A migrated embedded PostgreSQL with a Vert.x instance and both pools attached, for tests of one storage concern
  * without a whole server. One per test class: start it in {@code @BeforeAll}, close it in {@code @AfterAll}.
  */
-public final class TestDatabase implements AutoCloseable {
-    public final EmbeddedDatabase pg;
-    public final Vertx vertx;
-    public final Database db;
-
-    private TestDatabase(EmbeddedDatabase pg, Vertx vertx, Database db) {
-        this.pg = pg;
-        this.vertx = vertx;
-        this.db = db;
-    }
+public record TestDatabase(EmbeddedDatabase pg, Vertx vertx, Database db) implements AutoCloseable {
 
     /** @param prefix names the data directory, so a leftover one says which test made it */
     public static TestDatabase start(String prefix) throws Exception {
