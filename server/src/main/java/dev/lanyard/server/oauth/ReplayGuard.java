@@ -33,6 +33,10 @@ public final class ReplayGuard {
 
     private record Claim(String namespace, String jti, Instant expiresAt) {
         String key() {
+            return key(namespace, jti);
+        }
+
+        static String key(String namespace, String jti) {
             return namespace + '\u0000' + jti;
         }
     }
@@ -91,7 +95,7 @@ public final class ReplayGuard {
                 .map(rows -> {
                     Set<String> inserted = new HashSet<>();
                     for (Row r : rows) {
-                        inserted.add(r.getString("namespace") + '\u0000' + r.getString("jti"));
+                        inserted.add(Claim.key(r.getString("namespace"), r.getString("jti")));
                     }
                     List<Boolean> first = new ArrayList<>(batch.size());
                     for (Claim c : batch) {
