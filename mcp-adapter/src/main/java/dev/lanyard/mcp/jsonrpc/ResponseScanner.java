@@ -99,6 +99,20 @@ public final class ResponseScanner {
         return found;
     }
 
+    /**
+     * The bytes so far are about to leave (a flush): a JSON document that is whole by now is the response, and the
+     * client may read it before the body formally ends.
+     */
+    public JsonNode flushed() {
+        if (found == null && !sse && !overflow && data.size() > 0) {
+            JsonNode m = parse(data.toByteArray());
+            if (ResponseOutcome.answers(m, id)) {
+                found = m;
+            }
+        }
+        return found;
+    }
+
     /** Call at the end of the body: the response, or null if it never came (or was too large to read). */
     public JsonNode finish() {
         if (found == null) {

@@ -314,10 +314,11 @@ public final class McpProxy {
             }
         });
         up.endHandler(v -> {
-            out.end();
+            // Handed over before the last byte leaves: a client that has its answer can count on the record existing.
             if (audit != null && !audit.finished()) {
                 guard.audit(audit.finish(outcome(scanner, up.statusCode()), null));
             }
+            out.end();
         });
     }
 

@@ -148,6 +148,8 @@ public final class McpAuthFilter implements Filter {
         // from what it writes
         req.setAttribute(GuardContext.KEY, new GuardContext(token, req.getRemoteAddr(), message.name(), verdict));
         ObservedResponse observed = new ObservedResponse(res, message.id());
+        McpMessage call = message;
+        observed.onAnswer(() -> finishToolCall(audit, verdict, observed, call));
         chain.doFilter(forwarded, observed);
         if (req.isAsyncStarted() && observed.response() == null) {
             McpMessage m = message;

@@ -23,6 +23,7 @@ final class ObservedResponse extends HttpServletResponseWrapper {
     private volatile String sessionId;
     private PrintWriter writer;
     private ServletOutputStream stream;
+    private volatile Runnable onAnswer;
 
     /** @param requestId the tools/call's id to look for, or null to watch headers only */
     ObservedResponse(HttpServletResponse response, JsonNode requestId) {
@@ -42,14 +43,45 @@ final class ObservedResponse extends HttpServletResponseWrapper {
         return scanner != null && scanner.overflowed();
     }
 
-    private synchronized void observe(byte[] b, int off, int len) {
+    /**
+     * Runs {@code listener} once, when the response to the call is first seen complete, before its bytes are passed on:
+     * a client holding its answer can count on whatever the listener did (the audit record handed over).
+     */
+    void onAnswer(Runnable listener) {
+        this.onAnswer = listener;
+    }
+
+    private void observe(byte[] b, int off, int len) {
         if (requestId == null) {
             return;
         }
-        if (scanner == null) {
-            scanner = new ResponseScanner(requestId, getContentType(), 4 << 20);
+        boolean answered;
+        synchronized (this) {
+            if (scanner == null) {
+                scanner = new ResponseScanner(requestId, getContentType(), 4 << 20);
+            }
+            boolean before = scanner.found() != null;
+            scanner.feed(b, off, len);
+            answered = !before && scanner.found() != null;
         }
-        scanner.feed(b, off, len);
+        answered(answered);
+    }
+
+    /** Before a flush or close lets the bytes go: a JSON body may be whole now. */
+    private void flushing() {
+        boolean answered;
+        synchronized (this) {
+            answered = scanner != null && scanner.found() == null && scanner.flushed() != null;
+        }
+        answered(answered);
+    }
+
+    private void answered(boolean answered) {
+        // outside the lock: the listener takes its own and reads this response back
+        Runnable listener = onAnswer;
+        if (answered && listener != null) {
+            listener.run();
+        }
     }
 
     @Override
@@ -71,24 +103,32 @@ final class ObservedResponse extends HttpServletResponseWrapper {
     }
 
     @Override
+    public void flushBuffer() throws IOException {
+        flushing();
+        super.flushBuffer();
+    }
+
+    @Override
     public PrintWriter getWriter() throws IOException {
         if (writer == null) {
             Writer real = super.getWriter();
             writer = new PrintWriter(new Writer() {
                 @Override
                 public void write(char[] cbuf, int off, int len) throws IOException {
-                    real.write(cbuf, off, len);
                     byte[] b = new String(cbuf, off, len).getBytes(StandardCharsets.UTF_8);
                     observe(b, 0, b.length);
+                    real.write(cbuf, off, len);
                 }
 
                 @Override
                 public void flush() throws IOException {
+                    flushing();
                     real.flush();
                 }
 
                 @Override
                 public void close() throws IOException {
+                    flushing();
                     real.close();
                 }
             });
@@ -113,23 +153,25 @@ final class ObservedResponse extends HttpServletResponseWrapper {
 
                 @Override
                 public void write(int b) throws IOException {
-                    real.write(b);
                     observe(new byte[] {(byte) b}, 0, 1);
+                    real.write(b);
                 }
 
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
-                    real.write(b, off, len);
                     observe(b, off, len);
+                    real.write(b, off, len);
                 }
 
                 @Override
                 public void flush() throws IOException {
+                    flushing();
                     real.flush();
                 }
 
                 @Override
                 public void close() throws IOException {
+                    flushing();
                     real.close();
                 }
             };
