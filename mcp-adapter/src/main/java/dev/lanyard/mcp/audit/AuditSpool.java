@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +26,14 @@ import java.util.stream.Stream;
  * <p>Layout: segment files {@code seg-<n>.jsonl} (a new one once the current exceeds {@code segmentBytes}, fully
  * acknowledged ones are deleted) and {@code ack} ({@code <segment> <offset>}, replaced atomically). A line torn by a
  * crash mid-write is cut off at open. Not thread-safe except {@link #pending()}: the emitter's single thread owns it.
+ *
+ * <p>While delivery keeps up, the records written since the read position are also held in memory (up to
+ * {@code tailBytes}) and read back from there: the file is read only after a restart or once delivery fell that far
+ * behind, until it has caught up again.
+ *
+ * <p>The read position is written without an fsync: after a crash it may be older than the last acknowledgement,
+ * and the records after it are sent again, which the server recognises by their ids as duplicates. An unreadable
+ * position file means the same: start at the oldest segment.
  */
 public final class AuditSpool implements Closeable {
     /** A place in the spool: a segment number and a byte offset in it. */
@@ -43,17 +52,26 @@ public final class AuditSpool implements Closeable {
     }
 
     private static final byte[] NO_BYTES = new byte[0];
+    private static final long TAIL_BYTES = 16L << 20;
     private final Path dir;
     private final long segmentBytes;
+    private final long tailBytes;
     private final AtomicLong pending = new AtomicLong();
+    /** Every unacknowledged record, in order, while {@code tailComplete}; each with the position after it. */
+    private final ArrayDeque<Line> tail = new ArrayDeque<>();
+    private boolean tailComplete;
+    private long tailSize;
     private Position ack;
     private long writeSegment;
     private FileChannel writer;
     private long writeOffset;
 
-    private AuditSpool(Path dir, long segmentBytes) {
+    private record Line(byte[] record, Position end) {}
+
+    private AuditSpool(Path dir, long segmentBytes, long tailBytes) {
         this.dir = dir;
         this.segmentBytes = segmentBytes;
+        this.tailBytes = tailBytes;
     }
 
     public static AuditSpool open(Path dir) {
@@ -61,7 +79,12 @@ public final class AuditSpool implements Closeable {
     }
 
     public static AuditSpool open(Path dir, long segmentBytes) {
-        AuditSpool s = new AuditSpool(dir, segmentBytes);
+        return open(dir, segmentBytes, TAIL_BYTES);
+    }
+
+    /** @param tailBytes how much of the undelivered tail is also kept in memory */
+    public static AuditSpool open(Path dir, long segmentBytes, long tailBytes) {
+        AuditSpool s = new AuditSpool(dir, segmentBytes, tailBytes);
         try {
             s.recover();
         } catch (IOException e) {
@@ -87,6 +110,7 @@ public final class AuditSpool implements Closeable {
             }
         }
         pending.set(countFrom(ack));
+        tailComplete = pending.get() == 0;
     }
 
     private List<Long> segments() throws IOException {
@@ -108,8 +132,14 @@ public final class AuditSpool implements Closeable {
         if (!Files.exists(f)) {
             return new Position(first, 0);
         }
-        String[] parts = Files.readString(f, StandardCharsets.US_ASCII).trim().split(" ");
-        Position p = new Position(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+        Position p;
+        try {
+            String[] parts = Files.readString(f, StandardCharsets.US_ASCII).trim().split(" ");
+            p = new Position(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+        } catch (RuntimeException e) {
+            // written without an fsync, so a crash may have left it empty: resend from the start, as duplicates
+            return new Position(first, 0);
+        }
         // the acknowledged segment may have been deleted after a later one was started
         return p.segment < first ? new Position(first, 0) : p;
     }
@@ -162,18 +192,51 @@ public final class AuditSpool implements Closeable {
                 buf.put(r).put((byte) '\n');
             }
             buf.flip();
+            long start = writeOffset;
             while (buf.hasRemaining()) {
                 writeOffset += writer.write(buf);
             }
             writer.force(false);
+            keepInTail(records, start);
             pending.addAndGet(records.size());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the audit spool in " + dir, e);
         }
     }
 
+    private void keepInTail(List<byte[]> records, long start) {
+        if (!tailComplete) {
+            return;
+        }
+        if (tailSize + (writeOffset - start) > tailBytes) {
+            // delivery is behind: read from the file until it has caught up
+            tail.clear();
+            tailSize = 0;
+            tailComplete = false;
+            return;
+        }
+        long offset = start;
+        for (byte[] r : records) {
+            offset += r.length + 1;
+            tail.add(new Line(r, new Position(writeSegment, offset)));
+        }
+        tailSize += writeOffset - start;
+    }
+
     /** Up to {@code max} unacknowledged records, oldest first. */
     public Batch read(int max) {
+        if (tailComplete) {
+            List<byte[]> out = new ArrayList<>(Math.min(max, tail.size()));
+            Position end = ack;
+            for (Line l : tail) {
+                if (out.size() == max) {
+                    break;
+                }
+                out.add(l.record);
+                end = l.end;
+            }
+            return new Batch(out, end);
+        }
         List<byte[]> out = new ArrayList<>();
         Position p = ack;
         try {
@@ -244,15 +307,21 @@ public final class AuditSpool implements Closeable {
         try {
             Path tmp = dir.resolve("ack.tmp");
             Files.writeString(tmp, p.segment + " " + p.offset + "\n", StandardCharsets.US_ASCII);
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
             Files.move(tmp, dir.resolve("ack"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             for (long seg = ack.segment; seg < p.segment; seg++) {
                 Files.deleteIfExists(segment(seg));
             }
             ack = p;
-            pending.addAndGet(-records);
+            while (!tail.isEmpty() && tail.peek().end.compareTo(p) <= 0) {
+                Line l = tail.poll();
+                tailSize -= l.record.length + 1;
+            }
+            if (pending.addAndGet(-records) == 0 && !tailComplete) {
+                // caught up: from here on, what is appended is read back from memory
+                tail.clear();
+                tailSize = 0;
+                tailComplete = true;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot record delivery in the audit spool in " + dir, e);
         }

@@ -8,7 +8,6 @@ import dev.lanyard.policies.engine.PolicyEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -91,8 +90,7 @@ public final class LocalDecisionClient implements DecisionClient {
 
     private Decision evaluate(JsonNode input) {
         try {
-            Optional<String> result = engine.result(PATH, Json.write(input));
-            return Decision.fromResult(result.isEmpty() ? null : Json.parse(result.get()), null, engine.bundle().revision());
+            return Decision.fromResult(engine.resultTree(PATH, Json.write(input)).orElse(null), null, engine.bundle().revision());
         } catch (Exception e) {
             LOG.error("policy evaluation failed", e);
             return Decision.unavailable("policy evaluation failed");

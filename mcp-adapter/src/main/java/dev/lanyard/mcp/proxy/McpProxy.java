@@ -62,6 +62,7 @@ public final class McpProxy {
             "content-length", "authorization");
     /** The largest response document or SSE event the proxy reads to classify a tool call's outcome. */
     private static final int SCAN_LIMIT = 4 << 20;
+    private static final int GATHER_LIMIT = 256 << 10;
 
     /**
      * @param upstream        the MCP endpoint of the server behind the proxy
@@ -279,9 +280,12 @@ public final class McpProxy {
                 out.headers().add(h.getKey(), h.getValue());
             }
         }
-        if (!hasLength) {
-            out.setChunked(true);
-        }
+        String contentType = up.getHeader(HttpHeaders.CONTENT_TYPE);
+        // A JSON answer is one document that the client reads whole: it is gathered (up to a bound) and sent in one
+        // write with its length, rather than re-chunked as it arrives (each piece a write to the socket). Event
+        // streams, and answers beyond the bound, pass through as they come.
+        Relay relay = new Relay(out, hasLength, contentType == null
+                || !contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream"));
         String sessionId = up.getHeader(McpHeaders.SESSION_ID);
         if (message != null && McpMessage.INITIALIZE.equals(message.method()) && sessionId != null && up.statusCode() < 300) {
             sessions.bind(sessionId, token, ToolCallAuditRecord.ClientInfo.of(message.clientInfo()),
@@ -293,13 +297,12 @@ public final class McpProxy {
                 sessions.forget(ended);
             }
         }
-        ResponseScanner scanner = audit == null ? null
-                : new ResponseScanner(message.id(), up.getHeader(HttpHeaders.CONTENT_TYPE), SCAN_LIMIT);
+        ResponseScanner scanner = audit == null ? null : new ResponseScanner(message.id(), contentType, SCAN_LIMIT);
         up.handler(chunk -> {
             if (scanner != null) {
                 scanner.feed(chunk.getBytes());
             }
-            out.write(chunk);
+            relay.write(chunk);
             if (out.writeQueueFull()) {
                 up.pause();
                 out.drainHandler(v -> up.resume());
@@ -318,8 +321,48 @@ public final class McpProxy {
             if (audit != null && !audit.finished()) {
                 guard.audit(audit.finish(outcome(scanner, up.statusCode()), null));
             }
-            out.end();
+            relay.end();
         });
+    }
+
+    /** The upstream's body on its way to the client: gathered while small and not an event stream, else streamed. */
+    private static final class Relay {
+        private final HttpServerResponse out;
+        private final boolean hasLength;
+        private Buffer gathered;
+
+        Relay(HttpServerResponse out, boolean hasLength, boolean gather) {
+            this.out = out;
+            this.hasLength = hasLength;
+            if (gather) {
+                gathered = Buffer.buffer();
+            } else if (!hasLength) {
+                out.setChunked(true);
+            }
+        }
+
+        void write(Buffer chunk) {
+            if (gathered != null) {
+                if (gathered.length() + chunk.length() <= GATHER_LIMIT) {
+                    gathered.appendBuffer(chunk);
+                    return;
+                }
+                if (!hasLength) {
+                    out.setChunked(true);
+                }
+                out.write(gathered);
+                gathered = null;
+            }
+            out.write(chunk);
+        }
+
+        void end() {
+            if (gathered != null) {
+                out.end(gathered);
+            } else {
+                out.end();
+            }
+        }
     }
 
     private static ResponseOutcome outcome(ResponseScanner scanner, int status) {

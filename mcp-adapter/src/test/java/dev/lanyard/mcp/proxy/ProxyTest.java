@@ -305,6 +305,51 @@ class ProxyTest {
         }
     }
 
+    /**
+     * A JSON answer the upstream sends in pieces reaches the client in one piece with its length; one beyond the
+     * gathering bound (256 KiB) streams through chunked. Both arrive intact and are audited with their outcome.
+     */
+    @Test
+    void jsonAnswersAreSentWholeWithTheirLengthAndLargeOnesStream() throws Exception {
+        String small = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"T-1\"}],\"isError\":false}}";
+        String large = "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"content\":[{\"type\":\"text\",\"text\":\""
+                + "y".repeat(600_000) + "\"}],\"isError\":false}}";
+        HttpServer pieces = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        pieces.createContext("/mcp", ex -> {
+            byte[] body = (new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).contains("\"id\":2") ? large : small)
+                    .getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, 0); // no length: chunked
+            var out = ex.getResponseBody();
+            for (int i = 0; i < body.length; i += 20) {
+                out.write(body, i, Math.min(20, body.length - i));
+                out.flush();
+            }
+            ex.close();
+        });
+        pieces.start();
+        try {
+            McpProxy p = new McpProxy(vertx, tg.guard, new McpProxy.Settings(URI.create("http://127.0.0.1:" + pieces.getAddress().getPort() + "/mcp"),
+                    "/mcp", 65536, Map.of(), 4));
+            String url = "http://127.0.0.1:" + listen(p) + "/mcp";
+            Map<String, String> h = Http.mcpHeaders(token("agt_pieces", "tickets:read"));
+            Http.Resp one = Http.post(url, h, Http.toolCall(1, "read_ticket", "{\"id\":\"T-1\"}"));
+            assertEquals(200, one.status(), one.toString());
+            assertEquals(small, one.body());
+            assertEquals(String.valueOf(small.length()), one.header("Content-Length"));
+            Http.Resp two = Http.post(url, h, Http.toolCall(2, "read_ticket", "{\"id\":\"T-2\"}"));
+            assertEquals(200, two.status());
+            assertEquals(large, two.body());
+            assertEquals(null, two.header("Content-Length"), "streamed, chunked (the JDK client hides Transfer-Encoding)");
+        } finally {
+            pieces.stop(0);
+        }
+        List<JsonNode> records = audited("agt_pieces");
+        assertEquals(2, records.size());
+        assertEquals("ok", records.get(0).path("outcome").path("class").asText());
+        assertEquals("ok", records.get(1).path("outcome").path("class").asText());
+    }
+
     @Test
     void anUnreachableUpstreamIsA502AndStillAudited() throws Exception {
         McpProxy p = new McpProxy(vertx, tg.guard, new McpProxy.Settings(URI.create("http://127.0.0.1:9/mcp"), "/mcp", 65536, Map.of(), 4));

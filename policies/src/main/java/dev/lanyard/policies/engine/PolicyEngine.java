@@ -69,11 +69,22 @@ public final class PolicyEngine {
 
     /** The entrypoint's value as JSON text, empty when undefined. */
     public Optional<String> result(String entrypoint, String inputJson) {
+        return resultTree(entrypoint, inputJson).map(r -> {
+            try {
+                return Bundle.JSON.writeValueAsString(r);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** The entrypoint's value, empty when undefined: for callers that read it, without a round trip through text. */
+    public Optional<JsonNode> resultTree(String entrypoint, String inputJson) {
         String set = evaluate(entrypoint, inputJson);
         try {
             JsonNode rs = Bundle.JSON.readTree(set);
             if (rs.isArray() && !rs.isEmpty() && rs.get(0).has("result")) {
-                return Optional.of(Bundle.JSON.writeValueAsString(rs.get(0).get("result")));
+                return Optional.of(rs.get(0).get("result"));
             }
             return Optional.empty();
         } catch (IOException e) {
