@@ -90,7 +90,7 @@ public final class LocalDecisionClient implements DecisionClient {
 
     private Decision evaluate(JsonNode input) {
         try {
-            return Decision.fromResult(engine.resultTree(PATH, Json.write(input)).orElse(null), null, engine.bundle().revision());
+            return Decision.fromResult(engine.resultTree(PATH, input).orElse(null), null, engine.bundle().revision());
         } catch (Exception e) {
             LOG.error("policy evaluation failed", e);
             return Decision.unavailable("policy evaluation failed");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.styra.opa.wasm.OpaWasm;
 import com.styra.opa.wasm.OpaWasm_ModuleExports;
 import java.io.IOException;
@@ -35,13 +36,32 @@ final class InputLayout {
 
     private InputLayout() {}
 
-    /** The address of the input value, or 0 when {@code json} is empty (undefined input). */
-    static int write(OpaWasm wasm, String json) {
-        if (json == null || json.isBlank()) {
+    /** An input document as JSON text or as a tree already parsed by the caller (no round trip through text). */
+    record Input(String json, JsonNode tree) {
+        static Input of(String json) {
+            return new Input(json, null);
+        }
+
+        static Input of(JsonNode tree) {
+            return new Input(null, tree);
+        }
+
+        boolean undefined() {
+            return tree == null ? json == null || json.isBlank() : tree.isMissingNode();
+        }
+
+        JsonParser parser() throws IOException {
+            return tree == null ? JSON.createParser(json) : tree.traverse();
+        }
+    }
+
+    /** The address of the input value, or 0 when the input is empty (undefined input). */
+    static int write(OpaWasm wasm, Input input) {
+        if (input.undefined()) {
             return 0;
         }
         Node root;
-        try (JsonParser p = JSON.createParser(json)) {
+        try (JsonParser p = input.parser()) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 return 0;

@@ -1,6 +1,7 @@
 package dev.lanyard.policies.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.styra.opa.wasm.OpaBuiltin;
 import dev.lanyard.policies.builtins.LanyardBuiltins;
 import java.io.IOException;
@@ -56,7 +57,7 @@ public final class PolicyEngine {
      * the SDK's result set, e.g. {@code [{"result":{...}}]}, or {@code []} when undefined.
      */
     public String evaluate(String entrypoint, String inputJson) {
-        return current.get().evaluate(entrypoint, inputJson);
+        return current.get().evaluate(entrypoint, InputLayout.Input.of(inputJson));
     }
 
     /**
@@ -64,7 +65,7 @@ public final class PolicyEngine {
      * so it may be called from a thread that must not block (an event loop). Null when none is free.
      */
     public String tryEvaluate(String entrypoint, String inputJson) {
-        return current.get().tryEvaluate(entrypoint, inputJson);
+        return current.get().tryEvaluate(entrypoint, InputLayout.Input.of(inputJson));
     }
 
     /** The entrypoint's value as JSON text, empty when undefined. */
@@ -78,9 +79,20 @@ public final class PolicyEngine {
         });
     }
 
+    /**
+     * The entrypoint's value for an input the caller holds as a tree (null or missing: no input), empty when
+     * undefined; neither the input nor the result goes through text on the caller's side.
+     */
+    public Optional<JsonNode> resultTree(String entrypoint, JsonNode input) {
+        return resultTree(current.get().evaluate(entrypoint, InputLayout.Input.of(input == null ? MissingNode.getInstance() : input)));
+    }
+
     /** The entrypoint's value, empty when undefined: for callers that read it, without a round trip through text. */
     public Optional<JsonNode> resultTree(String entrypoint, String inputJson) {
-        String set = evaluate(entrypoint, inputJson);
+        return resultTree(evaluate(entrypoint, inputJson));
+    }
+
+    private static Optional<JsonNode> resultTree(String set) {
         try {
             JsonNode rs = Bundle.JSON.readTree(set);
             if (rs.isArray() && !rs.isEmpty() && rs.get(0).has("result")) {
@@ -124,7 +136,7 @@ public final class PolicyEngine {
             return new WasmInstance(wasm, bundle.dataJson(), BUILTINS);
         }
 
-        String evaluate(String entrypoint, String inputJson) {
+        String evaluate(String entrypoint, InputLayout.Input inputJson) {
             int id = entrypointId(entrypoint);
             permits.acquireUninterruptibly();
             try {
@@ -135,7 +147,7 @@ public final class PolicyEngine {
             }
         }
 
-        String tryEvaluate(String entrypoint, String inputJson) {
+        String tryEvaluate(String entrypoint, InputLayout.Input inputJson) {
             int id = entrypointId(entrypoint);
             if (!permits.tryAcquire()) {
                 return null;
@@ -157,7 +169,7 @@ public final class PolicyEngine {
             return id;
         }
 
-        private String run(WasmInstance p, int id, String inputJson) {
+        private String run(WasmInstance p, int id, InputLayout.Input inputJson) {
             String out = p.evaluate(id, inputJson);
             // only instances that finished cleanly go back: an abort (conflict error) can leave the C stack
             // pointer and heap of the instance inconsistent, so it is dropped and replaced on demand

@@ -83,8 +83,12 @@ final class WasmInstance {
 
     /** The result set as JSON text ({@code [{"result": …}]}, {@code []} when undefined); null input = undefined. */
     String evaluate(int entrypoint, String inputJson) {
+        return evaluate(entrypoint, InputLayout.Input.of(inputJson));
+    }
+
+    String evaluate(int entrypoint, InputLayout.Input in) {
         x.opaHeapPtrSet(dataHeapPtr);
-        int input = InputLayout.write(wasm, inputJson);
+        int input = InputLayout.write(wasm, in);
         int ctx = x.opaEvalCtxNew();
         x.opaEvalCtxSetData(ctx, dataAddr);
         x.opaEvalCtxSetInput(ctx, input);

@@ -3,6 +3,7 @@ package dev.lanyard.policies.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.styra.opa.wasm.OpaBuiltin;
 import com.styra.opa.wasm.OpaPolicy;
@@ -78,6 +79,10 @@ class HeapInputTest {
             String expected = reference.evaluate();
             String actual = engine.evaluate(entrypoint, input);
             assertEquals(JSON.readTree(expected), JSON.readTree(actual), entrypoint + " with input " + input);
+            // a caller's parsed tree is written as its own JSON text would be
+            JsonNode tree = JSON.readTree(input);
+            assertEquals(engine.resultTree(entrypoint, JSON.writeValueAsString(tree)), engine.resultTree(entrypoint, tree),
+                    entrypoint + " with the tree of " + input);
         }
     }
 
@@ -108,6 +113,9 @@ class HeapInputTest {
             assertThrows(IllegalArgumentException.class, () -> engine.evaluate("opa/wasm/test/allowed", bad), bad);
         }
         assertEquals("[{\"result\":true}]", engine.evaluate("opa/wasm/test/allowed", "{\"user\":\"alice\"}"));
+        // no input at all, as text or as a tree: undefined input, so not allowed
+        assertEquals(engine.resultTree("opa/wasm/test/allowed", (String) null),
+                engine.resultTree("opa/wasm/test/allowed", (JsonNode) null));
     }
 
     @Test
