@@ -18,6 +18,8 @@ public final class ResponseScanner {
     private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
     private final ByteArrayOutputStream data = new ByteArrayOutputStream(256);
     private boolean overflow;
+    /** The last byte of the JSON body so far that is not white space. */
+    private byte lastSignificant;
     private JsonNode found;
 
     public ResponseScanner(JsonNode id, String contentType, int maxBytes) {
@@ -35,6 +37,13 @@ public final class ResponseScanner {
                 overflow = true;
             } else {
                 data.write(bytes, off, len);
+                for (int i = off + len - 1; i >= off; i--) {
+                    byte c = bytes[i];
+                    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+                        lastSignificant = c;
+                        break;
+                    }
+                }
             }
             return;
         }
@@ -104,7 +113,9 @@ public final class ResponseScanner {
      * client may read it before the body formally ends.
      */
     public JsonNode flushed() {
-        if (found == null && !sse && !overflow && data.size() > 0) {
+        // a response is an object: only a body that ends with '}' is worth parsing (a body flushed in many pieces
+        // is then not parsed again at every flush)
+        if (found == null && !sse && !overflow && lastSignificant == '}') {
             JsonNode m = parse(data.toByteArray());
             if (ResponseOutcome.answers(m, id)) {
                 found = m;
