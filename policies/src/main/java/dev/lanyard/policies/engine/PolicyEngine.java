@@ -68,6 +68,20 @@ public final class PolicyEngine {
         return current.get().tryEvaluate(entrypoint, InputLayout.Input.of(inputJson));
     }
 
+    /** As {@link #evaluate(String, String)}, for an input the caller holds as a tree (null or missing: no input). */
+    public String evaluate(String entrypoint, JsonNode input) {
+        return current.get().evaluate(entrypoint, tree(input));
+    }
+
+    /** As {@link #tryEvaluate(String, String)}, for an input the caller holds as a tree (null or missing: no input). */
+    public String tryEvaluate(String entrypoint, JsonNode input) {
+        return current.get().tryEvaluate(entrypoint, tree(input));
+    }
+
+    private static InputLayout.Input tree(JsonNode input) {
+        return InputLayout.Input.of(input == null ? MissingNode.getInstance() : input);
+    }
+
     /** The entrypoint's value as JSON text, empty when undefined. */
     public Optional<String> result(String entrypoint, String inputJson) {
         return resultTree(entrypoint, inputJson).map(r -> {
@@ -84,7 +98,7 @@ public final class PolicyEngine {
      * undefined; neither the input nor the result goes through text on the caller's side.
      */
     public Optional<JsonNode> resultTree(String entrypoint, JsonNode input) {
-        return resultTree(current.get().evaluate(entrypoint, InputLayout.Input.of(input == null ? MissingNode.getInstance() : input)));
+        return resultTree(evaluate(entrypoint, input));
     }
 
     /** The entrypoint's value, empty when undefined: for callers that read it, without a round trip through text. */

@@ -24,7 +24,7 @@ class PolicyEngineTest {
 
     /** The unmodified demo module from the opa-java-wasm jar, as `opa build -t wasm` produced it. */
     @Test
-    void evaluatesOpaBuiltDemoBundle() {
+    void evaluatesOpaBuiltDemoBundle() throws Exception {
         Bundle demo = new Bundle(WasmBackend.runtimeModule(), "{\"role\":{\"alice\":\"admin\",\"bob\":\"user\"}}", "r1",
                 List.of("opa/wasm/test/allowed"));
         Bundle read = Bundle.read(demo.write());
@@ -32,7 +32,10 @@ class PolicyEngineTest {
         PolicyEngine engine = new PolicyEngine(read, 2);
         assertEquals(Optional.of("true"), engine.result("opa/wasm/test/allowed", "{\"user\":\"alice\"}"));
         assertEquals(Optional.of("false"), engine.result("opa/wasm/test/allowed", "{\"user\":\"bob\"}"));
-        assertEquals("[{\"result\":false}]", engine.evaluate("opa/wasm/test/allowed", null));
+        assertEquals("[{\"result\":false}]", engine.evaluate("opa/wasm/test/allowed", (String) null));
+        assertEquals("[{\"result\":false}]", engine.evaluate("opa/wasm/test/allowed", (com.fasterxml.jackson.databind.JsonNode) null));
+        assertEquals("[{\"result\":true}]", engine.evaluate("opa/wasm/test/allowed",
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"user\":\"alice\"}")));
         assertThrows(IllegalArgumentException.class, () -> engine.evaluate("nope", "{}"));
     }
 

@@ -76,8 +76,7 @@ public final class DataApi {
                         behind(ctx);
                         return;
                     }
-                    String inputJson = input == null ? null : input.toString();
-                    pdp.evaluate(path, inputJson)
+                    pdp.evaluate(path, input)
                             .compose(ev -> decisions.record(new DecisionLog.Entry(ev.decisionId(), path, input,
                                     ev.result(), ev.revision(), ev.micros(), who.actor(), caller.requestId(),
                                     caller.clientIp())).map(ev))

@@ -142,10 +142,10 @@ public final class PolicyDecisionPoint {
     }
 
     /**
-     * Evaluates {@code path} ("lanyard/mcp/decision") with {@code inputJson} (null: no input). Paths that are not
+     * Evaluates {@code path} ("lanyard/mcp/decision") with {@code input} (null: no input). Paths that are not
      * rules of the policy set answer from its data ({@code data.json}), else undefined — as OPA does.
      */
-    public Future<Evaluation> evaluate(String path, String inputJson) {
+    public Future<Evaluation> evaluate(String path, JsonNode input) {
         Active a = active.get();
         String decisionId = Ids.sortable("dec");
         Map<String, Integer> entrypoints = a.engine().entrypoints();
@@ -158,7 +158,7 @@ public final class PolicyDecisionPoint {
         long start = System.nanoTime();
         String inline;
         try {
-            inline = a.engine().tryEvaluate(path, inputJson);
+            inline = a.engine().tryEvaluate(path, input);
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
@@ -171,7 +171,7 @@ public final class PolicyDecisionPoint {
         }
         return evaluators.executeBlocking(() -> {
             long queued = System.nanoTime();
-            return evaluation(decisionId, path, a.engine().evaluate(path, inputJson), a, queued);
+            return evaluation(decisionId, path, a.engine().evaluate(path, input), a, queued);
         }, false);
     }
 

@@ -1,6 +1,5 @@
 package dev.lanyard.server.policy;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanyard.server.http.Json;
 import dev.lanyard.server.oauth.TokenDecision;
@@ -38,13 +37,7 @@ public final class RegoTokenPolicy implements TokenPolicy {
             return Future.failedFuture(DecisionLog.grantRefused());
         }
         JsonNode inputTree = Json.MAPPER.valueToTree(input);
-        String inputJson;
-        try {
-            inputJson = Json.MAPPER.writeValueAsString(inputTree);
-        } catch (JsonProcessingException e) {
-            return Future.failedFuture(e);
-        }
-        return pdp.evaluate(PolicyDecisionPoint.TOKEN_DECISION, inputJson).compose(ev -> log.recordGrant(
+        return pdp.evaluate(PolicyDecisionPoint.TOKEN_DECISION, inputTree).compose(ev -> log.recordGrant(
                 DecisionLog.Entry.token(ev.decisionId(), input, inputTree, ev.result(), ev.revision(), ev.micros()))
                 .map(v -> read(ev.result(), input).withDecisionId(ev.decisionId())));
     }
