@@ -1,5 +1,7 @@
 package dev.lanyard.policies.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lanyard.policies.PolicySet;
 import dev.lanyard.policies.RegoCompiler;
 import dev.lanyard.policies.engine.Bundle;
@@ -51,8 +53,14 @@ public class EvalBenchmark {
             "server":{"resource":"https://tools.example/mcp"},"tool":{"name":"read_ticket","arguments":{"id":"T-1"}},\
             "request":{"method":"tools/call","ip":"127.0.0.1","time":"2026-12-06T19:00:00Z"}}""";
 
+    private static final ObjectMapper TREES = new ObjectMapper();
+    private JsonNode shippedMcpTree;
+    private JsonNode shippedTokenTree;
+
     @Setup
-    public void setup() {
+    public void setup() throws Exception {
+        shippedMcpTree = TREES.readTree(SHIPPED_MCP_INPUT);
+        shippedTokenTree = TREES.readTree(SHIPPED_TOKEN_INPUT);
         Bundle b = RegoCompiler.compile(BenchPolicies.sources(), BenchPolicies.ENTRYPOINTS, BenchPolicies.DATA, "bench");
         lanyard = new PolicyEngine(b, 1);
         demo = new PolicyEngine(new Bundle(WasmBackend.runtimeModule(), "{\"role\":{\"alice\":\"admin\"}}", "demo",
@@ -88,6 +96,30 @@ public class EvalBenchmark {
     @Benchmark
     public String shippedMcpDecision() {
         return shipped.evaluate("lanyard/mcp/decision", SHIPPED_MCP_INPUT);
+    }
+
+    /**
+     * Callers (the server's decision point, the adapter's local decisions) hold the input as a tree: handed over as
+     * such, or written to text first for the engine to parse again (the path before 2026-12-07).
+     */
+    @Benchmark
+    public String shippedMcpDecisionFromTree() {
+        return shipped.evaluate("lanyard/mcp/decision", shippedMcpTree);
+    }
+
+    @Benchmark
+    public String shippedMcpDecisionFromTreeAsText() throws Exception {
+        return shipped.evaluate("lanyard/mcp/decision", TREES.writeValueAsString(shippedMcpTree));
+    }
+
+    @Benchmark
+    public String shippedTokenDecisionFromTree() {
+        return shipped.evaluate("lanyard/token/decision", shippedTokenTree);
+    }
+
+    @Benchmark
+    public String shippedTokenDecisionFromTreeAsText() throws Exception {
+        return shipped.evaluate("lanyard/token/decision", TREES.writeValueAsString(shippedTokenTree));
     }
 
     @Benchmark
