@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -54,13 +55,9 @@ public class EvalBenchmark {
             "request":{"method":"tools/call","ip":"127.0.0.1","time":"2026-12-06T19:00:00Z"}}""";
 
     private static final ObjectMapper TREES = new ObjectMapper();
-    private JsonNode shippedMcpTree;
-    private JsonNode shippedTokenTree;
 
     @Setup
-    public void setup() throws Exception {
-        shippedMcpTree = TREES.readTree(SHIPPED_MCP_INPUT);
-        shippedTokenTree = TREES.readTree(SHIPPED_TOKEN_INPUT);
+    public void setup() {
         Bundle b = RegoCompiler.compile(BenchPolicies.sources(), BenchPolicies.ENTRYPOINTS, BenchPolicies.DATA, "bench");
         lanyard = new PolicyEngine(b, 1);
         demo = new PolicyEngine(new Bundle(WasmBackend.runtimeModule(), "{\"role\":{\"alice\":\"admin\"}}", "demo",
@@ -98,28 +95,33 @@ public class EvalBenchmark {
         return shipped.evaluate("lanyard/mcp/decision", SHIPPED_MCP_INPUT);
     }
 
+    /** A shipped decision's input as its callers hold it: a tree. */
+    @State(Scope.Thread)
+    public static class TreeInput {
+        @Param({"mcp", "token"})
+        public String decision;
+        String entrypoint;
+        JsonNode tree;
+
+        @Setup
+        public void setup() throws Exception {
+            entrypoint = "lanyard/" + decision + "/decision";
+            tree = TREES.readTree(decision.equals("mcp") ? SHIPPED_MCP_INPUT : SHIPPED_TOKEN_INPUT);
+        }
+    }
+
     /**
      * Callers (the server's decision point, the adapter's local decisions) hold the input as a tree: handed over as
      * such, or written to text first for the engine to parse again (the path before 2026-12-07).
      */
     @Benchmark
-    public String shippedMcpDecisionFromTree() {
-        return shipped.evaluate("lanyard/mcp/decision", shippedMcpTree);
+    public String shippedDecisionFromTree(TreeInput in) {
+        return shipped.evaluate(in.entrypoint, in.tree);
     }
 
     @Benchmark
-    public String shippedMcpDecisionFromTreeAsText() throws Exception {
-        return shipped.evaluate("lanyard/mcp/decision", TREES.writeValueAsString(shippedMcpTree));
-    }
-
-    @Benchmark
-    public String shippedTokenDecisionFromTree() {
-        return shipped.evaluate("lanyard/token/decision", shippedTokenTree);
-    }
-
-    @Benchmark
-    public String shippedTokenDecisionFromTreeAsText() throws Exception {
-        return shipped.evaluate("lanyard/token/decision", TREES.writeValueAsString(shippedTokenTree));
+    public String shippedDecisionFromTreeAsText(TreeInput in) throws Exception {
+        return shipped.evaluate(in.entrypoint, TREES.writeValueAsString(in.tree));
     }
 
     @Benchmark
