@@ -24,8 +24,13 @@ public final class ResponseScanner {
 
     public ResponseScanner(JsonNode id, String contentType, int maxBytes) {
         this.id = id;
-        this.sse = contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
+        this.sse = isEventStream(contentType);
         this.maxBytes = maxBytes;
+    }
+
+    /** A Server-Sent Events body, by its {@code Content-Type}. */
+    public static boolean isEventStream(String contentType) {
+        return contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
     }
 
     public void feed(byte[] bytes, int off, int len) {
@@ -87,11 +92,16 @@ public final class ResponseScanner {
 
     private void dispatch() {
         if (data.size() > 0) {
-            JsonNode m = parse(data.toByteArray());
+            consider();
             data.reset();
-            if (ResponseOutcome.answers(m, id)) {
-                found = m;
-            }
+        }
+    }
+
+    /** The buffered document (the JSON body, or one SSE event's data) is the response if it answers the request. */
+    private void consider() {
+        JsonNode m = parse(data.toByteArray());
+        if (ResponseOutcome.answers(m, id)) {
+            found = m;
         }
     }
 
@@ -116,10 +126,7 @@ public final class ResponseScanner {
         // a response is an object: only a body that ends with '}' is worth parsing (a body flushed in many pieces
         // is then not parsed again at every flush)
         if (found == null && !sse && !overflow && lastSignificant == '}') {
-            JsonNode m = parse(data.toByteArray());
-            if (ResponseOutcome.answers(m, id)) {
-                found = m;
-            }
+            consider();
         }
         return found;
     }
@@ -133,10 +140,7 @@ public final class ResponseScanner {
                 }
                 dispatch();
             } else if (!overflow && data.size() > 0) {
-                JsonNode m = parse(data.toByteArray());
-                if (ResponseOutcome.answers(m, id)) {
-                    found = m;
-                }
+                consider();
             }
         }
         return found;

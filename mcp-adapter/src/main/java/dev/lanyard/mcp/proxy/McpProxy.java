@@ -284,8 +284,7 @@ public final class McpProxy {
         // A JSON answer is one document that the client reads whole: it is gathered (up to a bound) and sent in one
         // write with its length, rather than re-chunked as it arrives (each piece a write to the socket). Event
         // streams, and answers beyond the bound, pass through as they come.
-        Relay relay = new Relay(out, hasLength, contentType == null
-                || !contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream"));
+        Relay relay = new Relay(out, hasLength, !ResponseScanner.isEventStream(contentType));
         String sessionId = up.getHeader(McpHeaders.SESSION_ID);
         if (message != null && McpMessage.INITIALIZE.equals(message.method()) && sessionId != null && up.statusCode() < 300) {
             sessions.bind(sessionId, token, ToolCallAuditRecord.ClientInfo.of(message.clientInfo()),

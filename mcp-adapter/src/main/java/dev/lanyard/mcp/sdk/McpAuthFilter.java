@@ -152,21 +152,20 @@ public final class McpAuthFilter implements Filter {
         observed.onAnswer(() -> finishToolCall(audit, verdict, observed, call));
         chain.doFilter(forwarded, observed);
         if (req.isAsyncStarted() && observed.response() == null) {
-            McpMessage m = message;
             req.getAsyncContext().addListener(new AsyncListener() {
                 @Override
                 public void onComplete(AsyncEvent e) {
-                    finishToolCall(audit, verdict, observed, m);
+                    finishToolCall(audit, verdict, observed, call);
                 }
 
                 @Override
                 public void onTimeout(AsyncEvent e) {
-                    finishToolCall(audit, verdict, observed, m);
+                    finishToolCall(audit, verdict, observed, call);
                 }
 
                 @Override
                 public void onError(AsyncEvent e) {
-                    finishToolCall(audit, verdict, observed, m);
+                    finishToolCall(audit, verdict, observed, call);
                 }
 
                 @Override
@@ -175,7 +174,7 @@ public final class McpAuthFilter implements Filter {
                 }
             });
         } else {
-            finishToolCall(audit, verdict, observed, message);
+            finishToolCall(audit, verdict, observed, call);
         }
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.styra.opa.wasm.OpaWasm;
 import com.styra.opa.wasm.OpaWasm_ModuleExports;
 import java.io.IOException;
@@ -42,8 +43,9 @@ final class InputLayout {
             return new Input(json, null);
         }
 
+        /** @param tree null or missing: no input */
         static Input of(JsonNode tree) {
-            return new Input(null, tree);
+            return new Input(null, tree == null ? MissingNode.getInstance() : tree);
         }
 
         boolean undefined() {

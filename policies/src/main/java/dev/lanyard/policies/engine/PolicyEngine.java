@@ -1,7 +1,6 @@
 package dev.lanyard.policies.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import com.styra.opa.wasm.OpaBuiltin;
 import dev.lanyard.policies.builtins.LanyardBuiltins;
 import java.io.IOException;
@@ -70,16 +69,12 @@ public final class PolicyEngine {
 
     /** As {@link #evaluate(String, String)}, for an input the caller holds as a tree (null or missing: no input). */
     public String evaluate(String entrypoint, JsonNode input) {
-        return current.get().evaluate(entrypoint, tree(input));
+        return current.get().evaluate(entrypoint, InputLayout.Input.of(input));
     }
 
     /** As {@link #tryEvaluate(String, String)}, for an input the caller holds as a tree (null or missing: no input). */
     public String tryEvaluate(String entrypoint, JsonNode input) {
-        return current.get().tryEvaluate(entrypoint, tree(input));
-    }
-
-    private static InputLayout.Input tree(JsonNode input) {
-        return InputLayout.Input.of(input == null ? MissingNode.getInstance() : input);
+        return current.get().tryEvaluate(entrypoint, InputLayout.Input.of(input));
     }
 
     /** The entrypoint's value as JSON text, empty when undefined. */
