@@ -69,14 +69,25 @@ public final class AuditLog {
         }
     }
 
+    /**
+     * The plain columns are made storable first (an agent id reported by an adapter, or a client id taken from an
+     * unverified assertion, may hold a NUL or a lone surrogate): what is hashed must be exactly what PostgreSQL stores
+     * and gives back, and a value it refuses would fail the whole group's transaction.
+     */
     private static Chained chain(long seq, String prevHash, Instant time, AuditRecord record) {
-        String eventId = record.eventId() != null ? record.eventId() : Ids.next("evt");
+        String eventId = AuditChain.storable(record.eventId() != null ? record.eventId() : Ids.next("evt"));
+        String type = AuditChain.storable(record.type());
+        String actor = AuditChain.storable(record.actor());
+        String target = AuditChain.storable(record.target());
+        String outcome = AuditChain.storable(record.outcome());
+        String requestId = AuditChain.storable(record.requestId());
+        String clientIp = AuditChain.storable(record.clientIp());
         ObjectNode details = record.details() == null ? AuditRecord.fields() : record.details();
         String canonicalDetails = AuditChain.canonicalDetails(details);
-        String hash = AuditChain.hash(seq, eventId, time, record.type(), record.actor(), record.target(),
-                record.outcome(), record.requestId(), record.clientIp(), canonicalDetails, prevHash);
-        return new Chained(new AuditEvent(seq, eventId, time, record.type(), record.actor(), record.target(),
-                record.outcome(), record.requestId(), record.clientIp(), details, prevHash, hash), canonicalDetails);
+        String hash = AuditChain.hash(seq, eventId, time, type, actor, target, outcome, requestId, clientIp,
+                canonicalDetails, prevHash);
+        return new Chained(new AuditEvent(seq, eventId, time, type, actor, target, outcome, requestId, clientIp,
+                details, prevHash, hash), canonicalDetails);
     }
 
     private static final String LOCK_HEAD_N = "UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq, hash";

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -27,7 +28,27 @@ public final class Redaction {
         return redact(node, false);
     }
 
+    /**
+     * Answers for the keys seen so far. Documents repeat the same few dozen keys (and the JSON parser hands out the
+     * same String for each), so a lookup replaces lower-casing and fourteen substring searches per key. Bounded,
+     * because keys come from callers.
+     */
+    private static final Map<String, Boolean> KNOWN_KEYS = new ConcurrentHashMap<>();
+    private static final int KNOWN_KEYS_LIMIT = 4096;
+
     static boolean secretKey(String key) {
+        Boolean known = KNOWN_KEYS.get(key);
+        if (known != null) {
+            return known;
+        }
+        boolean secret = containsSecretWord(key);
+        if (KNOWN_KEYS.size() < KNOWN_KEYS_LIMIT) {
+            KNOWN_KEYS.put(key, secret);
+        }
+        return secret;
+    }
+
+    private static boolean containsSecretWord(String key) {
         String k = key.toLowerCase(java.util.Locale.ROOT);
         for (String word : SECRET_WORDS) {
             if (k.contains(word)) {

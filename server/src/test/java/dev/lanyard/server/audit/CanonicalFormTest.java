@@ -1,7 +1,19 @@
 package dev.lanyard.server.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
 import dev.lanyard.server.http.Json;
 import java.time.Instant;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -64,7 +76,90 @@ class CanonicalFormTest {
             AuditChain.hash(1, "evt_1", Instant.EPOCH, "t", "a", "tgt", "SUCCESS", "r", "ip", "{}", "1".repeat(64)),
         };
         for (String h : changed) {
-            org.junit.jupiter.api.Assertions.assertNotEquals(base, h);
+            assertNotEquals(base, h);
         }
+    }
+    /**
+     * JSON input can carry a lone surrogate as an escape; UTF-8 cannot. Such a character is written as its escape,
+     * so the text can be hashed and stored and reads back as the same string; a well-formed pair stays as it was.
+     */
+    @Test
+    void loneSurrogatesAreWrittenAsEscapesThatReadBackAsTheSameString() throws Exception {
+        ObjectNode details = JsonNodeFactory.instance.objectNode();
+        details.put("tool", "create" + (char) 0xD800 + "ticket");
+        details.putObject("k" + (char) 0xDC00).put("pair", "😀").put("end", "x" + (char) 0xDBFF);
+        String canonical = AuditChain.canonicalDetails(details);
+        assertEquals("{\"k\\uDC00\":{\"end\":\"x\\uDBFF\",\"pair\":\"😀\"},\"tool\":\"create\\uD800ticket\"}", canonical);
+        assertEquals(details, Json.MAPPER.readTree(canonical));
+        assertEquals(canonical, AuditChain.canonicalDetails(Json.MAPPER.readTree(canonical)));
+        assertEquals(64, AuditChain.hash(1, "evt_1", Instant.EPOCH, "t", "a", null, "SUCCESS", null, null, canonical,
+                AuditChain.GENESIS).length());
+    }
+
+    @Test
+    void plainColumnsGetTheReplacementCharacterForALoneSurrogateOrANul() {
+        assertEquals("agt_" + (char) 0xFFFD + "x" + (char) 0xFFFD, AuditChain.storable("agt_" + (char) 0xD800 + "x" + (char) 0));
+        assertEquals("a😀", AuditChain.storable("a😀"));
+        assertEquals(null, AuditChain.storable(null));
+    }
+
+    /** Jackson's own sorted output, which wrote every stored chain's details: the oracle for the sorted walk. */
+    private static final ObjectMapper JACKSON_SORTED = JsonMapper
+            .builder().enable(JsonNodeFeature.WRITE_PROPERTIES_SORTED).build();
+
+    @Test
+    void randomTreesAreWrittenAsJacksonsSortedOutputWroteThem() throws Exception {
+        Random random = new Random(20261207);
+        for (int i = 0; i < 2_000; i++) {
+            JsonNode tree = randomNode(random, 0);
+            assertEquals(JACKSON_SORTED.writeValueAsString(tree), AuditChain.canonicalDetails(tree), "tree " + i);
+        }
+    }
+
+    private static JsonNode randomNode(Random r, int depth) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        int kind = depth >= 4 ? 2 + r.nextInt(10) : r.nextInt(12);
+        switch (kind) {
+            case 0: {
+                ObjectNode o = f.objectNode();
+                for (int k = r.nextInt(8); k > 0; k--) {
+                    o.set(randomText(r), randomNode(r, depth + 1));
+                }
+                return o;
+            }
+            case 1: {
+                ArrayNode a = f.arrayNode();
+                for (int k = r.nextInt(5); k > 0; k--) {
+                    a.add(randomNode(r, depth + 1));
+                }
+                return a;
+            }
+            case 2: return f.textNode(randomText(r));
+            case 3: return f.numberNode(r.nextInt());
+            case 4: return f.numberNode(r.nextLong());
+            case 5: return f.numberNode(r.nextDouble() * Math.pow(10, r.nextInt(40) - 20));
+            case 6: return f.numberNode(new BigDecimal(BigInteger.valueOf(r.nextLong()), r.nextInt(20) - 5));
+            case 7: return f.numberNode(BigInteger.valueOf(r.nextLong()).multiply(BigInteger.TEN.pow(r.nextInt(30))));
+            case 8: return f.booleanNode(r.nextBoolean());
+            case 9: return f.nullNode();
+            case 10: return f.numberNode(r.nextFloat());
+            default: return f.binaryNode(randomText(r).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** Letters that sort differently by code unit than by locale, escapes, controls, non-ASCII and astral characters. */
+    private static String randomText(Random r) {
+        String alphabet = "aAbBzZ_-0\"\\\n\u0000\u001f\u007féß\u2028€😀";
+        StringBuilder b = new StringBuilder();
+        for (int k = r.nextInt(6); k > 0; k--) {
+            int at = r.nextInt(alphabet.length());
+            if (Character.isSurrogate(alphabet.charAt(at))) {
+                at = alphabet.indexOf("😀");
+                b.append("😀");
+            } else {
+                b.append(alphabet.charAt(at));
+            }
+        }
+        return b.toString();
     }
 }

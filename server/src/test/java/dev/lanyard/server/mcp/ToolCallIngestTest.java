@@ -66,6 +66,38 @@ class ToolCallIngestTest {
         assertTrue(admin.get("/api/v1/audit/verify").body().path("valid").asBoolean());
     }
 
+    /**
+     * A lone surrogate (JSON can escape one; UTF-8 cannot carry it) once made the chain's hash fail, and a NUL in an
+     * agent id made PostgreSQL refuse the row: a 500 for the whole batch, which the adapter would resend for ever.
+     */
+    @Test
+    void recordsWithALoneSurrogateOrANulAreStored() {
+        Api adapter = adapter();
+        String agent = "agt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        Map<String, Object> r = new java.util.LinkedHashMap<>(record(UUID.randomUUID().toString(), agent, true));
+        r.put("tool", "create@HIGH@ticket");
+        r.put("client_info", Api.map("name", "agent@LOW@", "version", "1"));
+        String oddAgent = agent + "-odd";
+        Map<String, Object> odd = new java.util.LinkedHashMap<>(record(UUID.randomUUID().toString(), oddAgent + "@NUL@", true));
+        // written as escapes by hand: a JSON library or UTF-8 encoder on the way would replace the lone halves
+        String body = Api.json(Map.of("records", List.of(r, odd))).replace("@HIGH@", "\\ud800").replace("@LOW@", "\\udc00")
+                .replace("@NUL@", "\\u0000");
+        String tool = "create" + (char) 0xD800 + "ticket";
+        Api.Resp sent = adapter.post("/api/v1/mcp/tool-calls", body);
+        assertEquals(200, sent.status(), sent.toString());
+        assertEquals(2, sent.body().path("accepted").asInt());
+        JsonNode events = admin.get("/api/v1/audit/events?type=mcp.tool_call&target=" + agent).body();
+        assertEquals(1, events.size(), events.toString());
+        // PostgreSQL cannot store a NUL in a text column: the event's target gets U+FFFD, the details keep the NUL
+        JsonNode oddEvents = admin.get("/api/v1/audit/events?type=mcp.tool_call&target="
+                + java.net.URLEncoder.encode(oddAgent + (char) 0xFFFD, java.nio.charset.StandardCharsets.UTF_8)).body();
+        assertEquals(1, oddEvents.size(), oddEvents.toString());
+        assertEquals(oddAgent + (char) 0, oddEvents.get(0).path("details").path("agent_id").asText());
+        assertEquals(tool, events.get(0).path("details").path("tool").asText());
+        assertEquals("agent" + (char) 0xDC00, events.get(0).path("details").path("client_info").path("name").asText());
+        assertTrue(admin.get("/api/v1/audit/verify").body().path("valid").asBoolean());
+    }
+
     @Test
     void aBatchDeliveredTwiceAtOnceIsStoredOnce() throws Exception {
         Api adapter = adapter();

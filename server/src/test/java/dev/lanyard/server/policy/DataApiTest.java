@@ -188,4 +188,19 @@ class DataApiTest {
         assertTrue(admin.get("/api/v1/audit/verify").body().path("valid").asBoolean(),
                 admin.get("/api/v1/audit/verify").toString());
     }
+    /** A decision whose input holds a lone surrogate is logged like any other, not retried for ever. */
+    @Test
+    void aDecisionWithALoneSurrogateInItsInputIsLogged() {
+        String tool = "read" + (char) 0xD800 + "ticket";
+        // written as an escape by hand: a JSON library or UTF-8 encoder on the way would replace the lone half
+        Api.Resp r = admin.post(MCP, Api.json(Map.of("input", mcpInput("read@HIGH@ticket", "tickets:read")))
+                .replace("@HIGH@", "\\ud800"));
+        assertEquals(200, r.status(), r.toString());
+        String id = r.body().path("decision_id").asText();
+        JsonNode logged = Eventually.until(
+                () -> admin.get("/api/v1/audit/events?type=policy.decision&target=" + id).body(),
+                b -> b.size() == 1, "decision " + id + " in the decision log");
+        assertEquals(tool, logged.get(0).path("details").path("input").path("tool").path("name").asText());
+        assertTrue(admin.get("/api/v1/audit/verify").body().path("valid").asBoolean());
+    }
 }

@@ -27,4 +27,15 @@ class RedactionTest {
         JsonNode doc = Json.MAPPER.readTree("{\"tool\":{\"name\":\"create_ticket\",\"tags\":[\"a\",\"b\"]},\"n\":1}");
         assertSame(doc, Redaction.redact(doc));
     }
+    /** Answers are remembered per key, up to a bound: the same answers come back before, at and past it. */
+    @Test
+    void keysAreJudgedTheSameWhetherRememberedOrNot() {
+        for (int i = 0; i < 10_000; i++) {
+            String suffix = Integer.toString(i, 36);
+            assertEquals(true, Redaction.secretKey("Api_Key_" + suffix));
+            assertEquals(false, Redaction.secretKey("title_" + suffix));
+            assertEquals(true, Redaction.secretKey("password"), "asked again at " + i);
+            assertEquals(false, Redaction.secretKey("title"), "asked again at " + i);
+        }
+    }
 }
