@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,11 @@ public final class AuditEmitter implements AutoCloseable {
     private volatile boolean stopping;
     /** True while the thread sleeps with nothing to do: the next record wakes it. */
     private volatile boolean idle;
+    /**
+     * Set while the delivery thread sleeps (or is about to): the first record that finds a reason to wake it clears
+     * it and wakes it, the others do not — waking a thread that is already waking is a system call per record.
+     */
+    private final AtomicBoolean asleep = new AtomicBoolean();
     private long lastCycle;
     private AuditSpool.Position isolateUntil;
 
@@ -89,7 +95,7 @@ public final class AuditEmitter implements AutoCloseable {
             LOG.error("audit record {} dropped: hand-over queue full ({} records)", record.id(), settings.queueCapacity);
             return false;
         }
-        if (idle || queue.size() >= settings.maxBatch) {
+        if ((idle || queue.size() >= settings.maxBatch) && asleep.get() && asleep.compareAndSet(true, false)) {
             // an idle emitter delivers a lone record at once; a busy one is only woken for a full batch
             LockSupport.unpark(thread);
         }
@@ -165,9 +171,12 @@ public final class AuditEmitter implements AutoCloseable {
                         : Math.max(lastCycle + settings.linger.toNanos(), nextAttempt);
                 if (!stopping && now < wakeAt && queue.size() < settings.maxBatch) {
                     idle = nothingToDo;
-                    if (!nothingToDo || queue.isEmpty()) {
+                    // announced before the queue is looked at again: a record offered after that look sees it
+                    asleep.set(true);
+                    if ((!nothingToDo || queue.isEmpty()) && queue.size() < settings.maxBatch) {
                         LockSupport.parkNanos(this, wakeAt - now);
                     }
+                    asleep.set(false);
                     idle = false;
                     if (Thread.interrupted()) {
                         stopping = true;
