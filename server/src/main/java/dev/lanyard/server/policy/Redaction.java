@@ -30,11 +30,12 @@ public final class Redaction {
 
     /**
      * Answers for the keys seen so far. Documents repeat the same few dozen keys (and the JSON parser hands out the
-     * same String for each), so a lookup replaces lower-casing and fourteen substring searches per key. Bounded,
-     * because keys come from callers.
+     * same String for each), so a lookup replaces lower-casing and fourteen substring searches per key. Bounded in
+     * entries and in key length, because keys come from callers.
      */
     private static final Map<String, Boolean> KNOWN_KEYS = new ConcurrentHashMap<>();
     private static final int KNOWN_KEYS_LIMIT = 4096;
+    private static final int KNOWN_KEY_MAX_LENGTH = 64;
 
     static boolean secretKey(String key) {
         Boolean known = KNOWN_KEYS.get(key);
@@ -42,7 +43,7 @@ public final class Redaction {
             return known;
         }
         boolean secret = containsSecretWord(key);
-        if (KNOWN_KEYS.size() < KNOWN_KEYS_LIMIT) {
+        if (key.length() <= KNOWN_KEY_MAX_LENGTH && KNOWN_KEYS.size() < KNOWN_KEYS_LIMIT) {
             KNOWN_KEYS.put(key, secret);
         }
         return secret;

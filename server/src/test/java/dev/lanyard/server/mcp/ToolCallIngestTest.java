@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lanyard.server.Api;
 import dev.lanyard.server.TestServer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -74,11 +77,11 @@ class ToolCallIngestTest {
     void recordsWithALoneSurrogateOrANulAreStored() {
         Api adapter = adapter();
         String agent = "agt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
-        Map<String, Object> r = new java.util.LinkedHashMap<>(record(UUID.randomUUID().toString(), agent, true));
+        Map<String, Object> r = new LinkedHashMap<>(record(UUID.randomUUID().toString(), agent, true));
         r.put("tool", "create@HIGH@ticket");
         r.put("client_info", Api.map("name", "agent@LOW@", "version", "1"));
         String oddAgent = agent + "-odd";
-        Map<String, Object> odd = new java.util.LinkedHashMap<>(record(UUID.randomUUID().toString(), oddAgent + "@NUL@", true));
+        Map<String, Object> odd = new LinkedHashMap<>(record(UUID.randomUUID().toString(), oddAgent + "@NUL@", true));
         // written as escapes by hand: a JSON library or UTF-8 encoder on the way would replace the lone halves
         String body = Api.json(Map.of("records", List.of(r, odd))).replace("@HIGH@", "\\ud800").replace("@LOW@", "\\udc00")
                 .replace("@NUL@", "\\u0000");
@@ -88,13 +91,13 @@ class ToolCallIngestTest {
         assertEquals(2, sent.body().path("accepted").asInt());
         JsonNode events = admin.get("/api/v1/audit/events?type=mcp.tool_call&target=" + agent).body();
         assertEquals(1, events.size(), events.toString());
-        // PostgreSQL cannot store a NUL in a text column: the event's target gets U+FFFD, the details keep the NUL
-        JsonNode oddEvents = admin.get("/api/v1/audit/events?type=mcp.tool_call&target="
-                + java.net.URLEncoder.encode(oddAgent + (char) 0xFFFD, java.nio.charset.StandardCharsets.UTF_8)).body();
-        assertEquals(1, oddEvents.size(), oddEvents.toString());
-        assertEquals(oddAgent + (char) 0, oddEvents.get(0).path("details").path("agent_id").asText());
         assertEquals(tool, events.get(0).path("details").path("tool").asText());
         assertEquals("agent" + (char) 0xDC00, events.get(0).path("details").path("client_info").path("name").asText());
+        // PostgreSQL cannot store a NUL in a text column: the event's target gets U+FFFD, the details keep the NUL
+        JsonNode oddEvents = admin.get("/api/v1/audit/events?type=mcp.tool_call&target="
+                + URLEncoder.encode(oddAgent + (char) 0xFFFD, StandardCharsets.UTF_8)).body();
+        assertEquals(1, oddEvents.size(), oddEvents.toString());
+        assertEquals(oddAgent + (char) 0, oddEvents.get(0).path("details").path("agent_id").asText());
         assertTrue(admin.get("/api/v1/audit/verify").body().path("valid").asBoolean());
     }
 
@@ -146,9 +149,9 @@ class ToolCallIngestTest {
         Api adapter = adapter();
         long before = server.count("audit_events", "type = 'mcp.tool_call'");
         String agent = "agt_bad";
-        Map<String, Object> withArgs = new java.util.LinkedHashMap<>(record(UUID.randomUUID().toString(), agent, true));
+        Map<String, Object> withArgs = new LinkedHashMap<>(record(UUID.randomUUID().toString(), agent, true));
         withArgs.put("arguments", Map.of("title", "secret stuff"));
-        Map<String, Object> noDecision = new java.util.LinkedHashMap<>(record(UUID.randomUUID().toString(), agent, true));
+        Map<String, Object> noDecision = new LinkedHashMap<>(record(UUID.randomUUID().toString(), agent, true));
         noDecision.remove("decision");
         String dup = UUID.randomUUID().toString();
         List<Object> bad = List.of(

@@ -37,5 +37,8 @@ class RedactionTest {
             assertEquals(true, Redaction.secretKey("password"), "asked again at " + i);
             assertEquals(false, Redaction.secretKey("title"), "asked again at " + i);
         }
+        String longKey = "x".repeat(200) + "_secret";
+        assertEquals(true, Redaction.secretKey(longKey));
+        assertEquals(true, Redaction.secretKey(longKey));
     }
 }
