@@ -71,15 +71,6 @@ public final class Api {
         return send("DELETE", path, null, Map.of());
     }
 
-    /** {@code value} as JSON text, for a test that edits the text before sending it. */
-    public static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     /** {@code body} may be a String (sent as is) or any object (sent as JSON). */
     public Resp send(String method, String path, Object body, Map<String, String> headers) {
         try {

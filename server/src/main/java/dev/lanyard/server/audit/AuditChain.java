@@ -28,6 +28,7 @@ import java.util.Iterator;
 public final class AuditChain {
     public static final String GENESIS = "0".repeat(64);
     private static final char REPLACEMENT = 0xFFFD;
+    private static final HexFormat UPPER_HEX = HexFormat.of().withUpperCase();
     /** Its generators write the canonical text and the hash's input; {@link #writeSorted} orders the keys. */
     private static final ObjectMapper CANONICAL = JsonMapper.builder().build();
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
@@ -69,7 +70,7 @@ public final class AuditChain {
         StringBuilder b = new StringBuilder(text.length() + 16);
         int from = 0;
         for (; at >= 0; at = loneSurrogate(text, from)) {
-            b.append(text, from, at).append("\\u").append(HexFormat.of().withUpperCase().toHexDigits(text.charAt(at)));
+            b.append(text, from, at).append("\\u").append(UPPER_HEX.toHexDigits(text.charAt(at)));
             from = at + 1;
         }
         return b.append(text, from, text.length()).toString();

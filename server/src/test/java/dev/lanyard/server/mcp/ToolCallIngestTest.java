@@ -74,7 +74,7 @@ class ToolCallIngestTest {
      * agent id made PostgreSQL refuse the row: a 500 for the whole batch, which the adapter would resend for ever.
      */
     @Test
-    void recordsWithALoneSurrogateOrANulAreStored() {
+    void recordsWithALoneSurrogateOrANulAreStored() throws Exception {
         Api adapter = adapter();
         String agent = "agt_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20);
         Map<String, Object> r = new LinkedHashMap<>(record(UUID.randomUUID().toString(), agent, true));
@@ -83,7 +83,7 @@ class ToolCallIngestTest {
         String oddAgent = agent + "-odd";
         Map<String, Object> odd = new LinkedHashMap<>(record(UUID.randomUUID().toString(), oddAgent + "@NUL@", true));
         // written as escapes by hand: a JSON library or UTF-8 encoder on the way would replace the lone halves
-        String body = Api.json(Map.of("records", List.of(r, odd))).replace("@HIGH@", "\\ud800").replace("@LOW@", "\\udc00")
+        String body = Api.JSON.writeValueAsString(Map.of("records", List.of(r, odd))).replace("@HIGH@", "\\ud800").replace("@LOW@", "\\udc00")
                 .replace("@NUL@", "\\u0000");
         String tool = "create" + (char) 0xD800 + "ticket";
         Api.Resp sent = adapter.post("/api/v1/mcp/tool-calls", body);

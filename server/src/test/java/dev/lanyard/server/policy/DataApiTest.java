@@ -188,12 +188,13 @@ class DataApiTest {
         assertTrue(admin.get("/api/v1/audit/verify").body().path("valid").asBoolean(),
                 admin.get("/api/v1/audit/verify").toString());
     }
+
     /** A decision whose input holds a lone surrogate is logged like any other, not retried for ever. */
     @Test
-    void aDecisionWithALoneSurrogateInItsInputIsLogged() {
+    void aDecisionWithALoneSurrogateInItsInputIsLogged() throws Exception {
         String tool = "read" + (char) 0xD800 + "ticket";
         // written as an escape by hand: a JSON library or UTF-8 encoder on the way would replace the lone half
-        Api.Resp r = admin.post(MCP, Api.json(Map.of("input", mcpInput("read@HIGH@ticket", "tickets:read")))
+        Api.Resp r = admin.post(MCP, Api.JSON.writeValueAsString(Map.of("input", mcpInput("read@HIGH@ticket", "tickets:read")))
                 .replace("@HIGH@", "\\ud800"));
         assertEquals(200, r.status(), r.toString());
         String id = r.body().path("decision_id").asText();
