@@ -62,8 +62,11 @@ public final class ToolCallRoutes {
      */
     private void ingest(RoutingContext ctx) {
         JsonNode body = Json.read(ctx.body().buffer(), JsonNode.class);
-        Map<String, ObjectNode> records = validate(body);
+        Map<String, ObjectNode> valid = validate(body);
         Caller caller = Caller.of(ctx);
+        // the events are made (their canonical text written) before the round trips, while the trees are fresh
+        Map<String, AuditRecord> records = new LinkedHashMap<>();
+        valid.forEach((id, r) -> records.put(id, event(caller, id, r)));
         String[] ids = records.keySet().toArray(new String[0]);
         String[] eventIds = new String[ids.length];
         for (int i = 0; i < ids.length; i++) {
@@ -76,11 +79,11 @@ public final class ToolCallRoutes {
                     Set<String> received = new HashSet<>();
                     rows.forEach(r -> received.add(r.getString(0)));
                     List<AuditRecord> events = new ArrayList<>();
-                    for (Map.Entry<String, ObjectNode> e : records.entrySet()) {
-                        if (!received.contains(e.getKey())) {
-                            events.add(event(caller, e.getKey(), e.getValue()));
+                    records.forEach((id, event) -> {
+                        if (!received.contains(id)) {
+                            events.add(event);
                         }
-                    }
+                    });
                     return audit.appendAll(tx, events).map(v -> new int[] {events.size(), ids.length - events.size()});
                 }));
         Responses.reply(ctx, stored.compose(n -> Responses.ok(ctx, Map.of("accepted", n[0], "duplicates", n[1]))));
@@ -136,6 +139,6 @@ public final class ToolCallRoutes {
         String agent = r.path("agent_id").isTextual() ? r.get("agent_id").textValue() : null;
         // the event's request id is the delivery's; the call's own time and traceparent stay in the details
         return new AuditRecord("mcp.tool_call", caller.actor(), agent, outcome, caller.requestId(), caller.clientIp(), r,
-                EVENT_ID_PREFIX + id);
+                EVENT_ID_PREFIX + id).prepared();
     }
 }

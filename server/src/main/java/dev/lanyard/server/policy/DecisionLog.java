@@ -128,7 +128,7 @@ public final class DecisionLog {
         details.put("revision", e.revision()).put("latency_us", e.latencyMicros());
         boolean allowed = e.result() != null && e.result().path("allow").asBoolean(e.result().isBoolean() && e.result().asBoolean());
         AuditRecord record = new AuditRecord("policy.decision", e.actor(), e.decisionId(),
-                allowed ? AuditRecord.SUCCESS : AuditRecord.DENY, e.requestId(), e.clientIp(), details);
+                allowed ? AuditRecord.SUCCESS : AuditRecord.DENY, e.requestId(), e.clientIp(), details).prepared();
         int backlog = buffered.incrementAndGet();
         if (backlog <= highWater) {
             buffer.add(new Queued(record, null, null));

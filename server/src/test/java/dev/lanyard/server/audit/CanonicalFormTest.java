@@ -2,6 +2,7 @@ package dev.lanyard.server.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -114,6 +115,21 @@ class CanonicalFormTest {
             JsonNode tree = randomNode(random, 0);
             assertEquals(JACKSON_SORTED.writeValueAsString(tree), AuditChain.canonicalDetails(tree), "tree " + i);
         }
+    }
+
+    /** A record prepared ahead (decision log, tool-call ingest) must hash and store exactly what the log would write. */
+    @Test
+    void aPreparedRecordCarriesTheTextTheLogWouldWrite() {
+        Random random = new Random(7);
+        for (int i = 0; i < 200; i++) {
+            ObjectNode details = AuditRecord.fields();
+            details.set("d", randomNode(random, 1));
+            AuditRecord prepared = new AuditRecord("t", "a", null, AuditRecord.SUCCESS, null, null, details).prepared();
+            assertEquals(AuditChain.canonicalDetails(details), prepared.canonicalDetails(), "tree " + i);
+            assertSame(prepared, prepared.prepared());
+        }
+        assertEquals("{}", new AuditRecord("t", "a", null, AuditRecord.SUCCESS, null, null, null).prepared()
+                .canonicalDetails());
     }
 
     private static JsonNode randomNode(Random r, int depth) {
