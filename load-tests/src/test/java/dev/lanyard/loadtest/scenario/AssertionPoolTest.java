@@ -126,7 +126,8 @@ class AssertionPoolTest {
     @Test
     void poolIsSizedForWarmupPlusDurationAtThePlannedRateWithinBounds() {
         assertEquals(8 * 5_000 + 32 + 10, AssertionPool.plannedSize(LoadSpec.closed(32, Duration.ofSeconds(3), Duration.ofSeconds(5))));
-        assertEquals(150_000, AssertionPool.plannedSize(LoadSpec.closed(32, Duration.ofSeconds(5), Duration.ofMinutes(2))));
+        assertEquals(95 * 2_000 + 32 + 10, AssertionPool.plannedSize(LoadSpec.rate(2_000, 32, Duration.ofSeconds(75), Duration.ofSeconds(20))));
+        assertEquals(300_000, AssertionPool.plannedSize(LoadSpec.closed(32, Duration.ofSeconds(5), Duration.ofMinutes(2))));
         assertEquals(1_000, AssertionPool.plannedSize(LoadSpec.closed(1, Duration.ZERO, Duration.ofMillis(10))));
         assertEquals(25 * 1_000 + 32 + 10, AssertionPool.plannedSize(LoadSpec.rate(1_000, 32, Duration.ofSeconds(5), Duration.ofSeconds(20))));
     }

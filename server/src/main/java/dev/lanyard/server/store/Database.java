@@ -42,6 +42,19 @@ public final class Database {
         return pool != null;
     }
 
+    /**
+     * No acquisition timeout (the client's default is 30 s). With one, each request that queues for a connection
+     * arms a timer, and in vertx-sql-client 5.0.10 that timer races with the hand-over of a connection on another event
+     * loop: it fires long after the request was served and fails its already completed promise inside the pool's task
+     * runner. Under sustained token load (1,700–1,900 tokens/s, 32 clients, 16 connections) this was logged one to
+     * three times a run, and once the pool then stopped handing out connections: every token request hung until the
+     * process was killed (2026-12-07, 11:32 UTC). Without the timer a queued request waits until a connection frees
+     * up; callers already bound how long they wait (HTTP clients, the decision log's own wait limit).
+     */
+    static PoolOptions poolOptions(int size) {
+        return new PoolOptions().setMaxSize(size).setShared(false).setConnectionTimeout(0);
+    }
+
     public void attach(DatabaseLocation location) {
         PgConnectOptions options = new PgConnectOptions()
                 .setHost(location.host())
@@ -57,7 +70,7 @@ public final class Database {
                 // so all of them may be kept; the cache stays bounded per connection.
                 .setPreparedStatementCacheSqlLimit(STATEMENT_CACHE_SQL_LIMIT);
         Pool pool = PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(POOL_SIZE).setShared(false))
+                .with(poolOptions(POOL_SIZE))
                 .connectingTo(options)
                 .using(vertx)
                 .build();
@@ -66,7 +79,7 @@ public final class Database {
         PgConnectOptions async = new PgConnectOptions(options).setProperties(new HashMap<>(options.getProperties()));
         async.addProperty("synchronous_commit", "off");
         this.asyncCommitPool = PgBuilder.pool()
-                .with(new PoolOptions().setMaxSize(ASYNC_POOL_SIZE).setShared(false))
+                .with(poolOptions(ASYNC_POOL_SIZE))
                 .connectingTo(async)
                 .using(vertx)
                 .build();
