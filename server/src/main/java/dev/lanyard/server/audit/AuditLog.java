@@ -83,8 +83,7 @@ public final class AuditLog {
         String requestId = AuditChain.storable(record.requestId());
         String clientIp = AuditChain.storable(record.clientIp());
         ObjectNode details = record.details() == null ? AuditRecord.fields() : record.details();
-        String canonicalDetails = record.canonicalDetails() != null ? record.canonicalDetails()
-                : AuditChain.canonicalDetails(details);
+        String canonicalDetails = record.canonicalText();
         String hash = AuditChain.hash(seq, eventId, time, type, actor, target, outcome, requestId, clientIp,
                 canonicalDetails, prevHash);
         return new Chained(new AuditEvent(seq, eventId, time, type, actor, target, outcome, requestId, clientIp,

@@ -31,7 +31,12 @@ public record AuditRecord(String type, String actor, String target, String outco
      */
     public AuditRecord prepared() {
         return canonicalDetails != null ? this : new AuditRecord(type, actor, target, outcome, requestId, clientIp,
-                details, eventId, AuditChain.canonicalDetails(details == null ? fields() : details));
+                details, eventId, canonicalText());
+    }
+
+    /** The details' canonical text: as prepared, or written now (no details: an empty object). */
+    String canonicalText() {
+        return canonicalDetails != null ? canonicalDetails : AuditChain.canonicalDetails(details);
     }
 
     public static final String SUCCESS = "SUCCESS";
