@@ -9,6 +9,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -116,8 +117,37 @@ public final class AuditLog {
         }
         return tx.preparedQuery(LOCK_HEAD_N).execute(Tuple.of(records.size())).compose(rows -> {
             Row head = rows.iterator().next();
-            long seq = head.getLong("seq") - records.size();
-            String prevHash = head.getString("hash");
+            Batch batch = Batch.chain(new Head(head.getLong("seq") - records.size(), head.getString("hash")), records);
+            return tx.preparedQuery(INSERT_ALL).execute(batch.params().addString(batch.tip().hash()))
+                    .map(v -> batch.events());
+        });
+    }
+
+    /**
+     * Like {@link #INSERT_ALL}, for a writer that chained the batch to the head it last saw instead of locking it
+     * first: {@code audit_head_advance} moves the head only from there, and fails the statement (serialization_failure)
+     * if another writer moved it since.
+     */
+    private static final String INSERT_ALL_AFTER = """
+            WITH e AS (
+              INSERT INTO audit_events (seq, event_id, time, type, actor, target, outcome, request_id, client_ip,
+                                        details, prev_hash, hash)
+              SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
+                                   $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+            ), h AS (
+              SELECT audit_head_advance($14, $15, $16, $17) AS moved
+            )
+            SELECT pg_notify('lanyard_audit', $13::text || ':') FROM h""";
+
+    /** The chain's tip: the last event's sequence number and hash. */
+    record Head(long seq, String hash) {}
+
+    /** Records chained after a head, with the columns of their insert. */
+    private record Batch(List<AuditEvent> events, Head tip, Tuple params) {
+        /** The parameters $1 to $13 of {@link #INSERT_ALL} and {@link #INSERT_ALL_AFTER}: column arrays, last seq. */
+        static Batch chain(Head after, List<AuditRecord> records) {
+            long seq = after.seq();
+            String prevHash = after.hash();
             Instant time = AuditChain.truncate(Instant.now());
             int n = records.size();
             List<AuditEvent> events = new ArrayList<>(n);
@@ -125,7 +155,7 @@ public final class AuditLog {
             OffsetDateTime[] times = new OffsetDateTime[n];
             String[][] text = new String[10][n];
             for (int i = 0; i < n; i++) {
-                Chained c = chain(++seq, prevHash, time, records.get(i));
+                Chained c = AuditLog.chain(++seq, prevHash, time, records.get(i));
                 AuditEvent e = c.event();
                 events.add(e);
                 seqs[i] = e.seq();
@@ -142,9 +172,8 @@ public final class AuditLog {
             for (int col = 1; col < text.length; col++) {
                 params.addArrayOfString(text[col]);
             }
-            params.addString(Long.toString(seq)).addString(prevHash);
-            return tx.preparedQuery(INSERT_ALL).execute(params).map(v -> events);
-        });
+            return new Batch(events, new Head(seq, prevHash), params.addString(Long.toString(seq)));
+        }
     }
 
     /** For events that stand alone (a failed authentication changes nothing else); written by {@link #appendGrouped}. */
@@ -223,7 +252,7 @@ public final class AuditLog {
             return;
         }
         Pool pool = group.get(0).pool();
-        pool.withTransaction(tx -> writeGroup(tx, group)).onComplete(ar -> {
+        commit(pool, group).onComplete(ar -> {
             if (ar.succeeded()) {
                 int from = 0;
                 for (Pending p : group) {
@@ -246,22 +275,79 @@ public final class AuditLog {
     }
 
     /**
-     * The members' rows (one statement per table) and the chained append are sent at once, pipelined on the
-     * transaction's connection: a group costs a few statements whatever its size, and the next group waits that much
-     * less. Any failure aborts the transaction, so nothing is committed unless all of it is.
+     * The head this process's group commits last left, or null when unknown (at start, after a failure): the next
+     * group then takes the head's lock. Only the group writer in flight reads or sets it.
+     */
+    private volatile Head lastTip;
+
+    /**
+     * A group in one round trip when the chain's head is where this process last left it (the usual case: other
+     * writers are rare admin changes and other instances): BEGIN, the members' rows, the append chained to that head,
+     * and COMMIT are pipelined on one connection. If the head moved, that transaction fails as a whole and the group
+     * is written again under the head's lock, which always makes progress.
+     */
+    private Future<List<AuditEvent>> commit(Pool pool, List<Pending> group) {
+        Head tip = lastTip;
+        lastTip = null;
+        Future<List<AuditEvent>> written = tip == null ? locked(pool, group)
+                : pool.getConnection().compose(conn -> pipelined(conn, tip, group).eventually(conn::close))
+                        .recover(e -> headMoved(e) ? locked(pool, group) : Future.failedFuture(e));
+        return written.onSuccess(events -> {
+            AuditEvent last = events.get(events.size() - 1);
+            lastTip = new Head(last.seq(), last.hash());
+        });
+    }
+
+    private Future<List<AuditEvent>> locked(Pool pool, List<Pending> group) {
+        return pool.withTransaction(tx -> writeGroup(tx, group));
+    }
+
+    static boolean headMoved(Throwable e) {
+        return e instanceof PgException pg && "40001".equals(pg.getSqlState())
+                && String.valueOf(pg.getErrorMessage()).contains("audit chain head moved");
+    }
+
+    /**
+     * Nothing is committed unless every statement succeeded: after a failed statement PostgreSQL refuses the rest of
+     * the transaction and turns its COMMIT into a rollback. All results are awaited before the connection goes back.
+     */
+    private Future<List<AuditEvent>> pipelined(SqlConnection conn, Head tip, List<Pending> group) {
+        Members members = Members.of(group);
+        Batch batch = Batch.chain(tip, members.records());
+        List<Future<?>> steps = new ArrayList<>();
+        steps.add(conn.query("BEGIN").execute());
+        members.tables().forEach((table, rows) -> steps.add(table.insertAll(conn, rows)));
+        steps.add(conn.preparedQuery(INSERT_ALL_AFTER).execute(batch.params().addLong(tip.seq()).addString(tip.hash())
+                .addLong(batch.tip().seq()).addString(batch.tip().hash())));
+        steps.add(conn.query("COMMIT").execute());
+        return Future.join(steps).map(v -> batch.events());
+    }
+
+    /** A group's records in order, and the rows each table receives with them. */
+    private record Members(List<AuditRecord> records, Map<GroupedRows<Object>, List<Object>> tables) {
+        static Members of(List<Pending> group) {
+            Map<GroupedRows<Object>, List<Object>> tables = new LinkedHashMap<>();
+            List<AuditRecord> records = new ArrayList<>();
+            for (Pending p : group) {
+                if (p.alongside() != null) {
+                    tables.computeIfAbsent(p.alongside().table(), t -> new ArrayList<>()).add(p.alongside().row());
+                }
+                records.addAll(p.records());
+            }
+            return new Members(records, tables);
+        }
+    }
+
+    /**
+     * Under the head's lock, in a transaction of its own: the members' rows (one statement per table) and the chained
+     * append are sent at once, pipelined on the transaction's connection. Any failure aborts the transaction, so
+     * nothing is committed unless all of it is.
      */
     private Future<List<AuditEvent>> writeGroup(SqlConnection tx, List<Pending> group) {
-        Map<GroupedRows<Object>, List<Object>> tables = new LinkedHashMap<>();
-        List<AuditRecord> records = new ArrayList<>();
-        for (Pending p : group) {
-            if (p.alongside() != null) {
-                tables.computeIfAbsent(p.alongside().table(), t -> new ArrayList<>()).add(p.alongside().row());
-            }
-            records.addAll(p.records());
-        }
-        List<Future<?>> steps = new ArrayList<>(tables.size() + 1);
-        tables.forEach((table, rows) -> steps.add(table.insertAll(tx, rows)));
-        Future<List<AuditEvent>> appended = appendAll(tx, records);
+        Members members = Members.of(group);
+        List<Future<?>> steps = new ArrayList<>(members.tables().size() + 1);
+        members.tables().forEach((table, rows) -> steps.add(table.insertAll(tx, rows)));
+        Future<List<AuditEvent>> appended = appendAll(tx, members.records());
         steps.add(appended);
         return Future.all(steps).map(v -> appended.result());
     }

@@ -160,6 +160,12 @@ public final class SigningKeys implements TokenSigner {
         return new JWKSet(keys.keys().stream().filter(k -> k.published(now)).map(Key::publicJwk).toList());
     }
 
+    @Override
+    public boolean signsCheaply(String serverId) {
+        ServerKeys keys = cache.get(serverId);
+        return keys != null && JWSAlgorithm.Family.EC.contains(keys.current().alg());
+    }
+
     /** The algorithm of the server's current key, if it has one loaded. */
     public String currentAlg(String serverId) {
         ServerKeys keys = cache.get(serverId);

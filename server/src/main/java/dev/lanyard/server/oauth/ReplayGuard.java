@@ -29,7 +29,8 @@ public final class ReplayGuard {
             + "SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[]) ON CONFLICT DO NOTHING "
             + "RETURNING namespace, jti";
     private final Supplier<Pool> pool;
-    private final StatementBatcher<Claim, Boolean> claims = new StatementBatcher<>(MAX_BATCH, this::claimAll);
+    /** Two batches at a time: one statement waiting for its round trip would otherwise leave a core idle. */
+    private final StatementBatcher<Claim, Boolean> claims = new StatementBatcher<>(MAX_BATCH, 2, this::claimAll);
 
     private record Claim(String namespace, String jti, Instant expiresAt) {
         String key() {
@@ -72,7 +73,7 @@ public final class ReplayGuard {
 
     /**
      * One statement for the batch; of two claims of the same id in one batch, the first wins. Rows go in sorted by
-     * id: two batches that claim some of the same ids at once (on two instances, or the token endpoint and
+     * id: two batches that claim some of the same ids at once (two in flight here, on two instances, or the token endpoint and
      * introspection) then wait on each other's rows in the same order, never in a cycle, so neither is aborted as a
      * deadlock with the other claims it carries.
      */

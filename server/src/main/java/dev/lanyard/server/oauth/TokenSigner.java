@@ -15,6 +15,12 @@ public interface TokenSigner {
     /** A compact JWS with header {@code typ}, {@code alg} and {@code kid} of the current key. */
     String sign(String serverId, JOSEObjectType typ, JWTClaimsSet claims);
 
+    /**
+     * Whether signing with the server's current key is cheap enough to do on an event loop: ECDSA on BouncyCastle
+     * (≈ 0.1 ms) costs about what handing it to a worker thread and back does, RSA (≈ 1 ms) does not.
+     */
+    boolean signsCheaply(String serverId);
+
     /** Makes sure the server has a signing key loaded (a new resource server gets its first key here). */
     io.vertx.core.Future<Void> ensure(String serverId);
 

@@ -8,23 +8,24 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Turns many small writes into one statement: while a batch is being written, items that arrive queue up and go
- * together in the next one. On a busy path the database then runs one statement per batch instead of one per item;
- * its per-statement cost (protocol, snapshot, executor start) is what dominates small writes here. When idle, an
- * item is written at once, alone, with no added wait.
+ * Turns many small writes (or reads) into one statement: while batches are being written, items that arrive queue up
+ * and go together in the next one. On a busy path the database then runs one statement per batch instead of one per
+ * item; its per-statement cost (protocol, snapshot, executor start) is what dominates small statements here. When
+ * idle, an item is written at once, alone, with no added wait.
  *
  * @param <T> an item to write
  * @param <R> what each item's caller gets back
  */
 public final class StatementBatcher<T, R> {
     private final int maxBatch;
+    private final int maxInFlight;
     private final Function<List<T>, Future<List<R>>> write;
     private final ConcurrentLinkedQueue<Item<T, R>> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean writing = new AtomicBoolean();
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     private record Item<T, R>(T value, Context context, Promise<R> done) {}
 
@@ -33,7 +34,16 @@ public final class StatementBatcher<T, R> {
      *              item of the batch fails with its cause
      */
     public StatementBatcher(int maxBatch, Function<List<T>, Future<List<R>>> write) {
+        this(maxBatch, 1, write);
+    }
+
+    /**
+     * @param maxInFlight batches written at the same time: 1 where batches must not overlap, more for reads, which
+     *                    then keep more than one database backend busy
+     */
+    public StatementBatcher(int maxBatch, int maxInFlight, Function<List<T>, Future<List<R>>> write) {
         this.maxBatch = maxBatch;
+        this.maxInFlight = maxInFlight;
         this.write = write;
     }
 
@@ -46,15 +56,20 @@ public final class StatementBatcher<T, R> {
     }
 
     private void writeNext() {
-        if (!writing.compareAndSet(false, true)) {
-            return;
+        for (int n = inFlight.get(); ; n = inFlight.get()) {
+            if (n >= maxInFlight) {
+                return;
+            }
+            if (inFlight.compareAndSet(n, n + 1)) {
+                break;
+            }
         }
         List<Item<T, R>> batch = new ArrayList<>();
         for (Item<T, R> item = queue.poll(); item != null; item = batch.size() < maxBatch ? queue.poll() : null) {
             batch.add(item);
         }
         if (batch.isEmpty()) {
-            writing.set(false);
+            inFlight.decrementAndGet();
             // an item queued between the poll and the reset found the flag still set and left it to us
             if (!queue.isEmpty()) {
                 writeNext();
@@ -75,7 +90,7 @@ public final class StatementBatcher<T, R> {
                 complete(item.context(), item.done(), ar.succeeded() ? Future.succeededFuture(ar.result().get(i))
                         : Future.failedFuture(ar.cause()));
             }
-            writing.set(false);
+            inFlight.decrementAndGet();
             if (!queue.isEmpty()) {
                 writeNext();
             }

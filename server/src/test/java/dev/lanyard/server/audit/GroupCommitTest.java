@@ -130,6 +130,33 @@ class GroupCommitTest {
         assertEquals(19, others);
     }
 
+    /**
+     * A group is chained to the head this process last left. When another writer (another instance, or an admin
+     * change appending in its own transaction) moved the head since, that attempt must commit nothing, neither the
+     * events nor the rows written with them, and the group must then land once, linked to the true head.
+     */
+    @Test
+    void aHeadMovedByAnotherWriterIsNoticedAndTheGroupLandsOnceOnTheTrueHead() throws Exception {
+        AuditLog otherInstance = new AuditLog();
+        for (int round = 0; round < 5; round++) {
+            await(audit.appendGrouped(db.pool(), record("own-" + round), claims, "moved-own-" + round));
+            long before = await(AuditLog.headSeq(db.pool()));
+            AuditRecord elsewhere = record("other-" + round);
+            AuditEvent other = round % 2 == 0
+                    ? await(db.pool().withTransaction(tx -> otherInstance.append(tx, elsewhere)))
+                    : await(otherInstance.appendGrouped(db.pool(), record("other-" + round), claims, "moved-other-" + round));
+            assertEquals(before + 1, other.seq());
+            AuditEvent next = await(audit.appendGrouped(db.pool(), record("next-" + round), claims, "moved-next-" + round));
+            assertEquals(before + 2, next.seq(), "appended after the other writer's event");
+            assertEquals(other.hash(), next.prevHash(), "linked to the true head, not the one this process left");
+            long claimed = await(db.pool().preparedQuery("SELECT count(*) AS n FROM replay_guard WHERE jti = $1")
+                    .execute(Tuple.of("moved-next-" + round))).iterator().next().getLong("n");
+            assertEquals(1, claimed, "the row written with the group is committed once");
+        }
+        ChainVerification v = await(ChainVerification.run(db.pool()));
+        assertTrue(v.valid(), v.toString());
+    }
+
     /** Verification reads one snapshot: appends committing while it walks the chain never make it report a break. */
     @Test
     void verificationDuringAppendsAlwaysSeesAConsistentChain() throws Exception {

@@ -2,6 +2,7 @@ package dev.lanyard.server.keys;
 
 import dev.lanyard.server.TestDirs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,12 +66,14 @@ class SigningKeyPersistenceTest {
             assertTrue(published.getKeyByKeyId(kid) != null);
             SigningKeysTest.verify(token, published, BASE, "https://rs.example.com");
             assertEquals(kid, SignedJWT.parse(SigningKeysTest.sign(second, TokenSigner.ORG, BASE)).getHeader().getKeyID());
+            assertTrue(second.server().signingKeys().signsCheaply(TokenSigner.ORG), "an ES256 key signs on the event loop");
 
             Api.Resp rotated = second.admin().post("/api/v1/signing-keys/org/rotate", null);
             assertEquals(201, rotated.status(), rotated.toString());
             assertEquals("RS256", rotated.body().path("alg").asText());
             String rsToken = SigningKeysTest.sign(second, TokenSigner.ORG, BASE);
             assertEquals(JWSAlgorithm.RS256, SignedJWT.parse(rsToken).getHeader().getAlgorithm());
+            assertFalse(second.server().signingKeys().signsCheaply(TokenSigner.ORG), "an RSA key signs on a worker");
             JWKSet after = SigningKeysTest.jwks(second.baseUrl() + "/oauth2/v1/keys");
             SigningKeysTest.verify(rsToken, after, BASE, "https://rs.example.com");
             SigningKeysTest.verify(token, after, BASE, "https://rs.example.com");
