@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Appends audit events inside the caller's transaction, so an event exists if and only if the change it describes
@@ -198,7 +197,6 @@ public final class AuditLog {
     /** Records per group: bounds how long one group holds the chain's head, and so what the next group waits. */
     public static final int MAX_GROUP_RECORDS = 500;
     private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean writing = new AtomicBoolean();
 
     /**
      * Group commit: appends {@code record} and inserts {@code row} into {@code table} in the same transaction, and
@@ -233,26 +231,72 @@ public final class AuditLog {
         return done.future();
     }
 
+    /**
+     * Groups in flight at once. While one group's commit waits for its log flush, the next is already sent, chained
+     * to the tip the first will leave; PostgreSQL holds it at the head's row lock until the first commits, and refuses
+     * it (head moved) if the first did not.
+     */
+    static final int MAX_GROUPS_IN_FLIGHT = 2;
+    /** Guards {@link #groupsInFlight} and {@link #sentTip}: taken briefly, to pick and chain the next group. */
+    private final Object dispatch = new Object();
+    private int groupsInFlight;
+    /**
+     * Where the chain's head will be once every group in flight has committed, as far as this process knows; null
+     * when unknown (at start, after any failure): the next group then takes the head's lock, alone.
+     */
+    private Head sentTip;
+    /** The group sent last, and whether it has since passed the head (its append done, the head's lock held). */
+    private Dispatched newest;
+    private boolean newestAppended;
+
+    /** A group picked for writing: its members, and, when chained ahead of time, the batch to send. */
+    private record Dispatched(List<Pending> group, Head after, Batch batch) {}
+
     private void writeNextGroup() {
-        if (!writing.compareAndSet(false, true)) {
-            return;
-        }
-        List<Pending> group = new ArrayList<>();
-        int records = 0;
-        for (Pending p = pending.peek(); p != null && (group.isEmpty() || (records + p.records().size() <= MAX_GROUP_RECORDS
-                && p.pool() == group.get(0).pool())); p = pending.peek()) {
-            group.add(pending.poll());
-            records += p.records().size();
-        }
-        if (group.isEmpty()) {
-            writing.set(false);
-            if (!pending.isEmpty()) {
-                writeNextGroup();
+        Dispatched next;
+        synchronized (dispatch) {
+            // a group goes ahead of the one in flight only once that one holds the head: sent earlier, it could
+            // reach the head first, find it not yet moved, and be refused
+            boolean free = groupsInFlight == 0
+                    || (sentTip != null && groupsInFlight < MAX_GROUPS_IN_FLIGHT && newestAppended);
+            if (!free || pending.isEmpty()) {
+                return;
             }
-            return;
+            List<Pending> group = new ArrayList<>();
+            int records = 0;
+            for (Pending p = pending.peek(); p != null && (group.isEmpty() || (records + p.records().size()
+                    <= MAX_GROUP_RECORDS && p.pool() == group.get(0).pool())); p = pending.peek()) {
+                group.add(pending.poll());
+                records += p.records().size();
+            }
+            if (group.isEmpty()) {
+                return;
+            }
+            groupsInFlight++;
+            if (sentTip == null) {
+                next = new Dispatched(group, null, null);
+            } else {
+                Batch batch = Batch.chain(sentTip, Members.of(group).records());
+                next = new Dispatched(group, sentTip, batch);
+                sentTip = batch.tip();
+            }
+            newest = next;
+            newestAppended = false;
         }
-        Pool pool = group.get(0).pool();
-        commit(pool, group).onComplete(ar -> {
+        Pool pool = next.group().get(0).pool();
+        commit(pool, next).onComplete(ar -> {
+            synchronized (dispatch) {
+                groupsInFlight--;
+                if (ar.failed()) {
+                    sentTip = null;
+                } else if (next.batch() == null && groupsInFlight == 0) {
+                    // written under the lock, alone: its last event is the head
+                    List<AuditEvent> events = ar.result();
+                    AuditEvent last = events.get(events.size() - 1);
+                    sentTip = new Head(last.seq(), last.hash());
+                }
+            }
+            List<Pending> group = next.group();
             if (ar.succeeded()) {
                 int from = 0;
                 for (Pending p : group) {
@@ -267,35 +311,32 @@ public final class AuditLog {
                     pool.withTransaction(tx -> writeGroup(tx, List.of(p))).onComplete(p::finish);
                 }
             }
-            writing.set(false);
-            if (!pending.isEmpty()) {
-                writeNextGroup();
-            }
+            writeNextGroup();
         });
     }
 
     /**
-     * The head this process's group commits last left, or null when unknown (at start, after a failure): the next
-     * group then takes the head's lock. Only the group writer in flight reads or sets it.
+     * A group chained ahead of time goes in one round trip (BEGIN, the members' rows, the append, COMMIT, pipelined
+     * on one connection). If the head was not where this process expected (another instance or an admin change moved
+     * it, or the group before failed), that transaction fails whole and the group is written again under the head's
+     * lock, which always makes progress.
      */
-    private volatile Head lastTip;
-
-    /**
-     * A group in one round trip when the chain's head is where this process last left it (the usual case: other
-     * writers are rare admin changes and other instances): BEGIN, the members' rows, the append chained to that head,
-     * and COMMIT are pipelined on one connection. If the head moved, that transaction fails as a whole and the group
-     * is written again under the head's lock, which always makes progress.
-     */
-    private Future<List<AuditEvent>> commit(Pool pool, List<Pending> group) {
-        Head tip = lastTip;
-        lastTip = null;
-        Future<List<AuditEvent>> written = tip == null ? locked(pool, group)
-                : pool.getConnection().compose(conn -> pipelined(conn, tip, group).eventually(conn::close))
-                        .recover(e -> headMoved(e) ? locked(pool, group) : Future.failedFuture(e));
-        return written.onSuccess(events -> {
-            AuditEvent last = events.get(events.size() - 1);
-            lastTip = new Head(last.seq(), last.hash());
-        });
+    private Future<List<AuditEvent>> commit(Pool pool, Dispatched d) {
+        if (d.batch() == null) {
+            return locked(pool, d.group());
+        }
+        return pool.getConnection()
+                .compose(conn -> pipelined(conn, d).eventually(conn::close))
+                .recover(e -> {
+                    if (!headMoved(e)) {
+                        return Future.failedFuture(e);
+                    }
+                    synchronized (dispatch) {
+                        // groups chained after this one are stale too; the next goes under the lock, alone
+                        sentTip = null;
+                    }
+                    return locked(pool, d.group());
+                });
     }
 
     private Future<List<AuditEvent>> locked(Pool pool, List<Pending> group) {
@@ -311,14 +352,25 @@ public final class AuditLog {
      * Nothing is committed unless every statement succeeded: after a failed statement PostgreSQL refuses the rest of
      * the transaction and turns its COMMIT into a rollback. All results are awaited before the connection goes back.
      */
-    private Future<List<AuditEvent>> pipelined(SqlConnection conn, Head tip, List<Pending> group) {
-        Members members = Members.of(group);
-        Batch batch = Batch.chain(tip, members.records());
+    private Future<List<AuditEvent>> pipelined(SqlConnection conn, Dispatched d) {
+        Head tip = d.after();
+        Batch batch = d.batch();
+        Members members = Members.of(d.group());
         List<Future<?>> steps = new ArrayList<>();
         steps.add(conn.query("BEGIN").execute());
         members.tables().forEach((table, rows) -> steps.add(table.insertAll(conn, rows)));
         steps.add(conn.preparedQuery(INSERT_ALL_AFTER).execute(batch.params().addLong(tip.seq()).addString(tip.hash())
-                .addLong(batch.tip().seq()).addString(batch.tip().hash())));
+                        .addLong(batch.tip().seq()).addString(batch.tip().hash()))
+                // this group now holds the head's row lock until it commits: the next group may be sent, and waits
+                // at that lock while this commit's log flush runs
+                .onSuccess(appended -> {
+                    synchronized (dispatch) {
+                        if (newest == d) {
+                            newestAppended = true;
+                        }
+                    }
+                    writeNextGroup();
+                }));
         steps.add(conn.query("COMMIT").execute());
         return Future.join(steps).map(v -> batch.events());
     }

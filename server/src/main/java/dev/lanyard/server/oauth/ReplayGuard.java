@@ -73,9 +73,9 @@ public final class ReplayGuard {
 
     /**
      * One statement for the batch; of two claims of the same id in one batch, the first wins. Rows go in sorted by
-     * id: two batches that claim some of the same ids at once (two in flight here, on two instances, or the token endpoint and
-     * introspection) then wait on each other's rows in the same order, never in a cycle, so neither is aborted as a
-     * deadlock with the other claims it carries.
+     * id: two batches that claim some of the same ids at once (the two in flight here, two instances, or the token
+     * endpoint and introspection) then wait on each other's rows in the same order, never in a cycle, so neither is
+     * aborted as a deadlock with the other claims it carries.
      */
     private Future<List<Boolean>> claimAll(List<Claim> batch) {
         TreeMap<String, Claim> distinct = new TreeMap<>();
