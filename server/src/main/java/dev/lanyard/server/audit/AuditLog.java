@@ -95,13 +95,15 @@ public final class AuditLog {
      * A batch's rows in one statement (column arrays unnested in order), the head's new hash and the notification:
      * one round trip and one executor run for the whole batch instead of one per event.
      */
-    private static final String INSERT_ALL = """
+    private static final String INSERT_EVENTS = """
             WITH e AS (
               INSERT INTO audit_events (seq, event_id, time, type, actor, target, outcome, request_id, client_ip,
                                         details, prev_hash, hash)
               SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
                                    $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
-            ), h AS (
+            )""";
+    private static final String INSERT_ALL = INSERT_EVENTS + """
+            , h AS (
               UPDATE audit_head SET hash = $14 WHERE id = 1
             )
             SELECT pg_notify('lanyard_audit', $13::text || ':')""";
@@ -127,13 +129,8 @@ public final class AuditLog {
      * first: {@code audit_head_advance} moves the head only from there, and fails the statement (serialization_failure)
      * if another writer moved it since.
      */
-    private static final String INSERT_ALL_AFTER = """
-            WITH e AS (
-              INSERT INTO audit_events (seq, event_id, time, type, actor, target, outcome, request_id, client_ip,
-                                        details, prev_hash, hash)
-              SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
-                                   $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
-            ), h AS (
+    private static final String INSERT_ALL_AFTER = INSERT_EVENTS + """
+            , h AS (
               SELECT audit_head_advance($14, $15, $16, $17) AS moved
             )
             SELECT pg_notify('lanyard_audit', $13::text || ':') FROM h""";
