@@ -138,8 +138,8 @@ public final class AuditLog {
     /** The chain's tip: the last event's sequence number and hash. */
     record Head(long seq, String hash) {}
 
-    /** Records chained after a head, with the columns of their insert. */
-    private record Batch(List<AuditEvent> events, Head tip, Tuple params) {
+    /** Records chained after a head, up to a new tip, with the columns of their insert. */
+    private record Batch(List<AuditEvent> events, Head after, Head tip, Tuple params) {
         /** The parameters $1 to $13 of {@link #INSERT_ALL} and {@link #INSERT_ALL_AFTER}: column arrays, last seq. */
         static Batch chain(Head after, List<AuditRecord> records) {
             long seq = after.seq();
@@ -168,7 +168,7 @@ public final class AuditLog {
             for (int col = 1; col < text.length; col++) {
                 params.addArrayOfString(text[col]);
             }
-            return new Batch(events, new Head(seq, prevHash), params.addString(Long.toString(seq)));
+            return new Batch(events, after, new Head(seq, prevHash), params.addString(Long.toString(seq)));
         }
     }
 
@@ -242,12 +242,11 @@ public final class AuditLog {
      * when unknown (at start, after any failure): the next group then takes the head's lock, alone.
      */
     private Head sentTip;
-    /** The group sent last, and whether it has since passed the head (its append done, the head's lock held). */
-    private Dispatched newest;
-    private boolean newestAppended;
+    /** The group sent last, until its append is done and it holds the head's lock; null from then on. */
+    private Dispatched beforeHead;
 
     /** A group picked for writing: its members, and, when chained ahead of time, the batch to send. */
-    private record Dispatched(List<Pending> group, Head after, Batch batch) {}
+    private record Dispatched(List<Pending> group, Members members, Batch batch) {}
 
     private void writeNextGroup() {
         Dispatched next;
@@ -255,7 +254,7 @@ public final class AuditLog {
             // a group goes ahead of the one in flight only once that one holds the head: sent earlier, it could
             // reach the head first, find it not yet moved, and be refused
             boolean free = groupsInFlight == 0
-                    || (sentTip != null && groupsInFlight < MAX_GROUPS_IN_FLIGHT && newestAppended);
+                    || (sentTip != null && groupsInFlight < MAX_GROUPS_IN_FLIGHT && beforeHead == null);
             if (!free || pending.isEmpty()) {
                 return;
             }
@@ -270,15 +269,13 @@ public final class AuditLog {
                 return;
             }
             groupsInFlight++;
-            if (sentTip == null) {
-                next = new Dispatched(group, null, null);
-            } else {
-                Batch batch = Batch.chain(sentTip, Members.of(group).records());
-                next = new Dispatched(group, sentTip, batch);
+            Members members = Members.of(group);
+            Batch batch = sentTip == null ? null : Batch.chain(sentTip, members.records());
+            next = new Dispatched(group, members, batch);
+            if (batch != null) {
                 sentTip = batch.tip();
             }
-            newest = next;
-            newestAppended = false;
+            beforeHead = next;
         }
         Pool pool = next.group().get(0).pool();
         commit(pool, next).onComplete(ar -> {
@@ -305,7 +302,7 @@ public final class AuditLog {
                 group.get(0).finish(Future.failedFuture(ar.cause()));
             } else {
                 for (Pending p : group) {
-                    pool.withTransaction(tx -> writeGroup(tx, List.of(p))).onComplete(p::finish);
+                    locked(pool, Members.of(List.of(p))).onComplete(p::finish);
                 }
             }
             writeNextGroup();
@@ -320,7 +317,7 @@ public final class AuditLog {
      */
     private Future<List<AuditEvent>> commit(Pool pool, Dispatched d) {
         if (d.batch() == null) {
-            return locked(pool, d.group());
+            return locked(pool, d.members());
         }
         return pool.getConnection()
                 .compose(conn -> pipelined(conn, d).eventually(conn::close))
@@ -332,12 +329,12 @@ public final class AuditLog {
                         // groups chained after this one are stale too; the next goes under the lock, alone
                         sentTip = null;
                     }
-                    return locked(pool, d.group());
+                    return locked(pool, d.members());
                 });
     }
 
-    private Future<List<AuditEvent>> locked(Pool pool, List<Pending> group) {
-        return pool.withTransaction(tx -> writeGroup(tx, group));
+    private Future<List<AuditEvent>> locked(Pool pool, Members members) {
+        return pool.withTransaction(tx -> writeGroup(tx, members));
     }
 
     static boolean headMoved(Throwable e) {
@@ -350,20 +347,19 @@ public final class AuditLog {
      * the transaction and turns its COMMIT into a rollback. All results are awaited before the connection goes back.
      */
     private Future<List<AuditEvent>> pipelined(SqlConnection conn, Dispatched d) {
-        Head tip = d.after();
         Batch batch = d.batch();
-        Members members = Members.of(d.group());
         List<Future<?>> steps = new ArrayList<>();
         steps.add(conn.query("BEGIN").execute());
-        members.tables().forEach((table, rows) -> steps.add(table.insertAll(conn, rows)));
-        steps.add(conn.preparedQuery(INSERT_ALL_AFTER).execute(batch.params().addLong(tip.seq()).addString(tip.hash())
+        d.members().tables().forEach((table, rows) -> steps.add(table.insertAll(conn, rows)));
+        steps.add(conn.preparedQuery(INSERT_ALL_AFTER).execute(batch.params()
+                        .addLong(batch.after().seq()).addString(batch.after().hash())
                         .addLong(batch.tip().seq()).addString(batch.tip().hash()))
                 // this group now holds the head's row lock until it commits: the next group may be sent, and waits
                 // at that lock while this commit's log flush runs
                 .onSuccess(appended -> {
                     synchronized (dispatch) {
-                        if (newest == d) {
-                            newestAppended = true;
+                        if (beforeHead == d) {
+                            beforeHead = null;
                         }
                     }
                     writeNextGroup();
@@ -392,8 +388,7 @@ public final class AuditLog {
      * append are sent at once, pipelined on the transaction's connection. Any failure aborts the transaction, so
      * nothing is committed unless all of it is.
      */
-    private Future<List<AuditEvent>> writeGroup(SqlConnection tx, List<Pending> group) {
-        Members members = Members.of(group);
+    private Future<List<AuditEvent>> writeGroup(SqlConnection tx, Members members) {
         List<Future<?>> steps = new ArrayList<>(members.tables().size() + 1);
         members.tables().forEach((table, rows) -> steps.add(table.insertAll(tx, rows)));
         Future<List<AuditEvent>> appended = appendAll(tx, members.records());
