@@ -23,6 +23,10 @@ import java.util.Optional;
 public final class GrantFacts {
     private final Supplier<Pool> pool;
 
+    /**
+     * @param pool where the reads run: a pool of generic plans ({@link dev.lanyard.server.store.Database#genericPlanPool}),
+     *             or PostgreSQL plans the batched read again for every batch
+     */
     public GrantFacts(Supplier<Pool> pool) {
         this.pool = pool;
     }

@@ -52,7 +52,7 @@ public final class OAuthEndpoints {
         // the audited refusal), which makes the claim durable without a log flush of its own; introspection and
         // revocation may answer without writing, so their claims commit synchronously
         ReplayGuard replay = new ReplayGuard(db::asyncCommitPool);
-        this.facts = new GrantFacts(db::pool);
+        this.facts = new GrantFacts(db::genericPlanPool);
         vertx.eventBus().consumer(AuditNotifications.ADDRESS, m -> serverCache.onAuditNotification(m.body()));
         // the grants' facts check the agent and its key live, so the token endpoint may keep keys between requests;
         // introspection and revocation have no such read, so they read the keys every time

@@ -20,9 +20,11 @@ public final class Database {
     private final Vertx vertx;
     private volatile Pool pool;
     private volatile Pool asyncCommitPool;
+    private volatile Pool genericPlanPool;
     private volatile PgConnectOptions connectOptions;
     private static final int POOL_SIZE = 16;
     private static final int ASYNC_POOL_SIZE = 4;
+    private static final int GENERIC_PLAN_POOL_SIZE = 3;
     /** Statements up to this length are prepared once per connection and kept (see {@link #attach}). */
     static final int STATEMENT_CACHE_SQL_LIMIT = 65_536;
 
@@ -83,6 +85,14 @@ public final class Database {
                 .connectingTo(async)
                 .using(vertx)
                 .build();
+        // the same database, but its sessions plan each prepared statement once (see genericPlanPool)
+        PgConnectOptions generic = new PgConnectOptions(options).setProperties(new HashMap<>(options.getProperties()));
+        generic.addProperty("plan_cache_mode", "force_generic_plan");
+        this.genericPlanPool = PgBuilder.pool()
+                .with(poolOptions(GENERIC_PLAN_POOL_SIZE))
+                .connectingTo(generic)
+                .using(vertx)
+                .build();
         this.connectOptions = options;
         this.pool = pool;
     }
@@ -110,6 +120,23 @@ public final class Database {
         return p;
     }
 
+    /**
+     * Connections whose sessions plan each prepared statement once and keep that generic plan
+     * ({@code plan_cache_mode=force_generic_plan}), for hot statements of one fixed shape that PostgreSQL would
+     * otherwise plan at every execution. It does so when a plan made for the parameters at hand looks cheaper than the
+     * generic one, as it always does for a statement over an array parameter: the plan for the array's actual length
+     * wins against one estimated for ten elements. The grants' batched facts read (nine subqueries) was planned at
+     * every execution, 0.68 ms of PostgreSQL's CPU each time, for 0.23 ms of execution. Statements whose best plan
+     * depends on their values (the audit query's time ranges) stay on {@link #pool()}.
+     */
+    public Pool genericPlanPool() {
+        Pool p = genericPlanPool;
+        if (p == null) {
+            throw new IllegalStateException("database not attached yet");
+        }
+        return p;
+    }
+
     public PgConnectOptions connectOptions() {
         return connectOptions;
     }
@@ -126,6 +153,9 @@ public final class Database {
         }
         for (int i = 0; i < ASYNC_POOL_SIZE; i++) {
             opening.add(asyncCommitPool().getConnection());
+        }
+        for (int i = 0; i < GENERIC_PLAN_POOL_SIZE; i++) {
+            opening.add(genericPlanPool().getConnection());
         }
         return Future.join(opening).otherwiseEmpty().compose(v -> {
             List<Future<Void>> closing = new ArrayList<>();
@@ -160,6 +190,7 @@ public final class Database {
     public Future<Void> close() {
         Pool p = pool;
         Pool a = asyncCommitPool;
-        return p == null ? Future.succeededFuture() : Future.join(p.close(), a.close()).mapEmpty();
+        Pool g = genericPlanPool;
+        return p == null ? Future.succeededFuture() : Future.join(p.close(), a.close(), g.close()).mapEmpty();
     }
 }

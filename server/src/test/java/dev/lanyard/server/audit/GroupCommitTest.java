@@ -157,6 +157,40 @@ class GroupCommitTest {
         assertTrue(v.valid(), v.toString());
     }
 
+    /**
+     * The next group is sent as soon as the one before holds the head, while that one still commits. It must wait
+     * for that commit and land where it was chained, not be refused as if the head had moved: a deferred trigger
+     * holds the first group's commit open for a moment, so the second always arrives during it.
+     */
+    @Test
+    void aGroupSentWhileTheOneBeforeCommitsWaitsForItInsteadOfBeingRefused() throws Exception {
+        await(db.pool().query("""
+                CREATE FUNCTION slow_commit_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.target = 'slow-commit' THEN PERFORM pg_sleep(0.5); END IF;
+                    RETURN NULL;
+                END $$""").execute());
+        await(db.pool().query("CREATE CONSTRAINT TRIGGER slow_commit_for_test AFTER INSERT ON audit_events "
+                + "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION slow_commit_for_test()").execute());
+        try {
+            await(audit.appendGrouped(db.pool(), record("warm"), claims, "slow-warm"));
+            int statementsBefore = claims.statements.size();
+            Future<AuditEvent> first = audit.appendGrouped(db.pool(), record("slow-commit"), claims, "slow-first");
+            Future<AuditEvent> second = audit.appendGrouped(db.pool(), record("during-commit"), claims, "slow-second");
+            AuditEvent a = await(first);
+            AuditEvent b = await(second);
+            assertEquals(a.seq() + 1, b.seq());
+            assertEquals(a.hash(), b.prevHash());
+            assertEquals(2, claims.statements.size() - statementsBefore,
+                    "each group written once: the second was not refused and written again under the lock");
+        } finally {
+            await(db.pool().query("DROP TRIGGER slow_commit_for_test ON audit_events").execute());
+            await(db.pool().query("DROP FUNCTION slow_commit_for_test()").execute());
+        }
+        ChainVerification v = await(ChainVerification.run(db.pool()));
+        assertTrue(v.valid(), v.toString());
+    }
+
     /** Verification reads one snapshot: appends committing while it walks the chain never make it report a break. */
     @Test
     void verificationDuringAppendsAlwaysSeesAConsistentChain() throws Exception {

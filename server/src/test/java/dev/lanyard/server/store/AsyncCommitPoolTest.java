@@ -50,6 +50,7 @@ class AsyncCommitPoolTest {
         await(db.warm());
         assertEquals(16, db.pool().size());
         assertEquals(4, db.asyncCommitPool().size());
+        assertEquals(3, db.genericPlanPool().size());
         await(db.warm());
         assertEquals(16, db.pool().size(), "warming again opens nothing more");
     }
@@ -90,7 +91,7 @@ class AsyncCommitPoolTest {
     void longStatementsStayPreparedOnTheirConnection() throws Exception {
         String marker = "long_statement_" + System.nanoTime();
         String sql = "SELECT $1::int AS " + marker + " /* " + "x".repeat(4000) + " */";
-        for (Pool pool : new Pool[] {db.pool(), db.asyncCommitPool()}) {
+        for (Pool pool : new Pool[] {db.pool(), db.asyncCommitPool(), db.genericPlanPool()}) {
             long kept = await(pool.withConnection(c -> c.preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.of(1))
                     .compose(r -> c.preparedQuery(sql).execute(io.vertx.sqlclient.Tuple.of(2)))
                     .compose(r -> c.preparedQuery("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE $1")
