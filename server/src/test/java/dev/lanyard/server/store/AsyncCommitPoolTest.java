@@ -55,6 +55,20 @@ class AsyncCommitPoolTest {
         assertEquals(16, db.pool().size(), "warming again opens nothing more");
     }
 
+    /** Fsync stays on, and checkpoints (each one doubles the log for a while) come every 4 GB or 15 minutes. */
+    @Test
+    void theEmbeddedDatabaseFlushesEveryCommitAndCheckpointsRarely() throws Exception {
+        var rows = await(db.pool().query("SELECT name, setting, unit FROM pg_settings WHERE name IN "
+                + "('fsync', 'full_page_writes', 'synchronous_commit', 'max_wal_size', 'checkpoint_timeout')").execute());
+        java.util.Map<String, String> settings = new java.util.HashMap<>();
+        rows.forEach(r -> settings.put(r.getString("name"), r.getString("setting") + " " + r.getString("unit")));
+        assertEquals("on null", settings.get("fsync"));
+        assertEquals("on null", settings.get("full_page_writes"));
+        assertEquals("on null", settings.get("synchronous_commit"));
+        assertEquals("4096 MB", settings.get("max_wal_size"));
+        assertEquals("900 s", settings.get("checkpoint_timeout"));
+    }
+
     @Test
     void aDatabaseThatCommitsAsynchronouslyIsReported() throws Exception {
         assertTrue(await(db.checkDurability()), "the embedded database commits synchronously");
