@@ -71,30 +71,26 @@ public final class Database {
                 // ≈ 0.7 ms of planning per token). Our statement texts are constants or a few filter combinations,
                 // so all of them may be kept; the cache stays bounded per connection.
                 .setPreparedStatementCacheSqlLimit(STATEMENT_CACHE_SQL_LIMIT);
-        Pool pool = PgBuilder.pool()
-                .with(poolOptions(POOL_SIZE))
-                .connectingTo(options)
-                .using(vertx)
-                .build();
+        Pool pool = build(options, POOL_SIZE);
         // the same database, but its sessions commit without waiting for the WAL flush (see asyncCommitPool)
-        // (the copy shares its startup-parameter map with the original: give it its own)
-        PgConnectOptions async = new PgConnectOptions(options).setProperties(new HashMap<>(options.getProperties()));
-        async.addProperty("synchronous_commit", "off");
-        this.asyncCommitPool = PgBuilder.pool()
-                .with(poolOptions(ASYNC_POOL_SIZE))
-                .connectingTo(async)
-                .using(vertx)
-                .build();
+        this.asyncCommitPool = build(withSetting(options, "synchronous_commit", "off"), ASYNC_POOL_SIZE);
         // the same database, but its sessions plan each prepared statement once (see genericPlanPool)
-        PgConnectOptions generic = new PgConnectOptions(options).setProperties(new HashMap<>(options.getProperties()));
-        generic.addProperty("plan_cache_mode", "force_generic_plan");
-        this.genericPlanPool = PgBuilder.pool()
-                .with(poolOptions(GENERIC_PLAN_POOL_SIZE))
-                .connectingTo(generic)
-                .using(vertx)
-                .build();
+        this.genericPlanPool = build(withSetting(options, "plan_cache_mode", "force_generic_plan"),
+                GENERIC_PLAN_POOL_SIZE);
         this.connectOptions = options;
         this.pool = pool;
+    }
+
+    private Pool build(PgConnectOptions options, int size) {
+        return PgBuilder.pool().with(poolOptions(size)).connectingTo(options).using(vertx).build();
+    }
+
+    /** A copy of {@code options} whose sessions start with one setting changed. */
+    private static PgConnectOptions withSetting(PgConnectOptions options, String name, String value) {
+        // a plain copy shares its startup-parameter map with the original: give it its own
+        PgConnectOptions copy = new PgConnectOptions(options).setProperties(new HashMap<>(options.getProperties()));
+        copy.addProperty(name, value);
+        return copy;
     }
 
     public Pool pool() {
