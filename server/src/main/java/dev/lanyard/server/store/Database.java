@@ -94,11 +94,7 @@ public final class Database {
     }
 
     public Pool pool() {
-        Pool p = pool;
-        if (p == null) {
-            throw new IllegalStateException("database not attached yet");
-        }
-        return p;
+        return attached(pool);
     }
 
     /**
@@ -109,11 +105,7 @@ public final class Database {
      * answer leaves, without a disk flush of its own per request.
      */
     public Pool asyncCommitPool() {
-        Pool p = asyncCommitPool;
-        if (p == null) {
-            throw new IllegalStateException("database not attached yet");
-        }
-        return p;
+        return attached(asyncCommitPool);
     }
 
     /**
@@ -126,7 +118,11 @@ public final class Database {
      * depends on their values (the audit query's time ranges) stay on {@link #pool()}.
      */
     public Pool genericPlanPool() {
-        Pool p = genericPlanPool;
+        return attached(genericPlanPool);
+    }
+
+    /** Routes behind the readiness gate only reach a pool once {@link #attach} has run; anything else is a bug. */
+    private static Pool attached(Pool p) {
         if (p == null) {
             throw new IllegalStateException("database not attached yet");
         }
