@@ -55,11 +55,15 @@ class AsyncCommitPoolTest {
         assertEquals(16, db.pool().size(), "warming again opens nothing more");
     }
 
-    /** Fsync stays on, and checkpoints (each one doubles the log for a while) come every 4 GB or 15 minutes. */
+    /**
+     * Fsync stays on, checkpoints (each one doubles the log for a while) come every 4 GB or 15 minutes, and new log
+     * segments are not written full of zeros while every commit waits.
+     */
     @Test
     void theEmbeddedDatabaseFlushesEveryCommitAndCheckpointsRarely() throws Exception {
         var rows = await(db.pool().query("SELECT name, setting, unit FROM pg_settings WHERE name IN "
-                + "('fsync', 'full_page_writes', 'synchronous_commit', 'max_wal_size', 'checkpoint_timeout')").execute());
+                + "('fsync', 'full_page_writes', 'synchronous_commit', 'max_wal_size', 'checkpoint_timeout', 'wal_init_zero')")
+                .execute());
         java.util.Map<String, String> settings = new java.util.HashMap<>();
         rows.forEach(r -> settings.put(r.getString("name"), r.getString("setting") + " " + r.getString("unit")));
         assertEquals("on null", settings.get("fsync"));
@@ -67,6 +71,7 @@ class AsyncCommitPoolTest {
         assertEquals("on null", settings.get("synchronous_commit"));
         assertEquals("4096 MB", settings.get("max_wal_size"));
         assertEquals("900 s", settings.get("checkpoint_timeout"));
+        assertEquals("off null", settings.get("wal_init_zero"));
     }
 
     @Test
