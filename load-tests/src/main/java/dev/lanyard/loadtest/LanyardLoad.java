@@ -1,6 +1,7 @@
 package dev.lanyard.loadtest;
 
 import dev.lanyard.loadtest.cli.RunCommand;
+import dev.lanyard.loadtest.cli.ServerTimesCommand;
 import dev.lanyard.loadtest.cli.SuiteCommand;
 import dev.lanyard.loadtest.endpoint.NonLoopbackTargetException;
 import dev.lanyard.loadtest.scenarios.KillSwitchLatencyCommand;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code lanyard-load.jar}. */
 @Command(name = "lanyard-load", mixinStandardHelpOptions = true, version = "lanyard-load 0.1.0",
         description = "HTTP load generator for Lanyard (loopback targets only).",
-        subcommands = {SuiteCommand.class, RunCommand.class, McpProxyCommand.class, KillSwitchLatencyCommand.class})
+        subcommands = {SuiteCommand.class, RunCommand.class, McpProxyCommand.class, KillSwitchLatencyCommand.class,
+                ServerTimesCommand.class})
 public final class LanyardLoad implements Runnable {
 
     /** Exit code for a refused (non-loopback) target. */
