@@ -53,9 +53,14 @@ public final class ServerTimes {
             String path = null;
             String duration = null;
             for (Object o : kvps) {
-                if (o instanceof JsonObject kv) {
-                    path = kv.containsKey("path") ? kv.getString("path") : path;
-                    duration = kv.containsKey("duration_us") ? String.valueOf(kv.getValue("duration_us")) : duration;
+                if (!(o instanceof JsonObject kv)) {
+                    continue;
+                }
+                if (kv.containsKey("path")) {
+                    path = kv.getString("path");
+                }
+                if (kv.containsKey("duration_us")) {
+                    duration = String.valueOf(kv.getValue("duration_us"));
                 }
             }
             if (path == null || duration == null) {

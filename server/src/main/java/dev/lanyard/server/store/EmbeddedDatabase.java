@@ -43,7 +43,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setServerConfig("max_wal_size", "4GB")
                     .setServerConfig("checkpoint_timeout", "15min")
                     // a new 16 MB log segment is written full of zeros while the log's write lock is held, and every
-                    // commit waits behind it: ≈ 80 ms, every ≈ 1.9 s at 2,000 tokens/s, until checkpoints recycle old
+                    // commit waits behind it: ≈ 80 ms, every ≈ 1.9 s at 1,850 tokens/s, until checkpoints recycle old
                     // segments (and again whenever the log outgrows them). Left sparse, a segment takes ≈ 1 ms to make
                     // and its blocks are allocated as the log reaches them: a flush then takes 0.13 ms at the median
                     // on this ext4 disk, against 0.09-0.10 ms into a zeroed segment. Every commit is still flushed
