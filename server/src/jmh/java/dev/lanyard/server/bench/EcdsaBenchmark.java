@@ -12,6 +12,9 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import dev.lanyard.server.keys.EcdsaProvider;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
 import java.util.concurrent.TimeUnit;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,10 +30,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * ES256 sign and verify of one JWS signing input (a token-sized header and payload) through Nimbus, three ways:
+ * ES256 sign and verify of one JWS signing input (a token-sized header and payload) through Nimbus, four ways:
  * {@code jdk} — the JDK's provider (SunEC), the baseline; {@code bc-jdk-key} — BouncyCastle handed the JDK's key
- * objects, which it converts on every use; {@code lanyard} — {@link EcdsaProvider}, BouncyCastle with its own key
- * objects, as the server signs and verifies.
+ * objects, which it converts on every use; {@code bc} — BouncyCastle with its own key objects (the server until
+ * 2026-12-07); {@code lanyard} — {@link EcdsaProvider} as the server signs and verifies (the native provider where
+ * it loads, else BouncyCastle as in {@code bc}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -39,7 +43,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(2)
 public class EcdsaBenchmark {
-    @Param({"jdk", "bc-jdk-key", "lanyard"})
+    @Param({"jdk", "bc-jdk-key", "bc", "lanyard"})
     public String provider;
 
     private JWSSigner signer;
@@ -61,6 +65,16 @@ public class EcdsaBenchmark {
                 s.getJCAContext().setProvider(new BouncyCastleProvider());
                 ECDSAVerifier v = new ECDSAVerifier(key.toPublicJWK());
                 v.getJCAContext().setProvider(new BouncyCastleProvider());
+                signer = s;
+                verifier = v;
+            }
+            case "bc" -> {
+                BouncyCastleProvider bc = new BouncyCastleProvider();
+                KeyFactory keys = KeyFactory.getInstance("EC", bc);
+                ECDSASigner s = new ECDSASigner((ECPrivateKey) keys.translateKey(key.toECPrivateKey()), key.getCurve());
+                s.getJCAContext().setProvider(bc);
+                ECDSAVerifier v = new ECDSAVerifier((ECPublicKey) keys.translateKey(key.toECPublicKey()));
+                v.getJCAContext().setProvider(bc);
                 signer = s;
                 verifier = v;
             }

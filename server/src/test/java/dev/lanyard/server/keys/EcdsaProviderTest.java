@@ -18,9 +18,13 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.util.Arrays;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-/** The ECDSA provider swap must not change what verifies: same results as the JDK's own provider, both ways. */
+/**
+ * The ECDSA provider (native where it loads, else BouncyCastle) must not change what verifies: same results as the
+ * JDK's own provider, both ways.
+ */
 class EcdsaProviderTest {
 
     private static SignedJWT signed(ECKey key, JWSAlgorithm alg, ECDSASigner signer) throws Exception {
@@ -31,7 +35,7 @@ class EcdsaProviderTest {
     }
 
     @Test
-    void verifiesWithBouncyCastleWhatTheJdkSigned() throws Exception {
+    void verifiesWhatTheJdkSigned() throws Exception {
         for (Curve curve : new Curve[] {Curve.P_256, Curve.P_384}) {
             JWSAlgorithm alg = curve == Curve.P_256 ? JWSAlgorithm.ES256 : JWSAlgorithm.ES384;
             ECKey key = new ECKeyGenerator(curve).keyID("k").generate();
@@ -77,14 +81,43 @@ class EcdsaProviderTest {
     }
 
     @Test
-    void signsAndVerifiesWithBouncyCastleKeyObjects() throws Exception {
+    void signsAndVerifiesWithTheProvidersOwnKeyObjects() throws Exception {
         ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k").generate();
         ECDSASigner signer = EcdsaProvider.signer(key);
         assertSame(EcdsaProvider.provider(), signer.getJCAContext().getProvider());
-        assertTrue(signer.getPrivateKey().getClass().getName().startsWith("org.bouncycastle."),
-                "a JDK key would be converted again on every signature");
+        String own = EcdsaProvider.provider().getClass().getPackageName().startsWith("com.amazon.corretto.")
+                ? "com.amazon.corretto." : "org.bouncycastle.";
+        assertTrue(signer.getPrivateKey().getClass().getName().startsWith(own),
+                "a JDK key would be converted again on every signature: " + signer.getPrivateKey().getClass());
         ECDSAVerifier verifier = EcdsaProvider.verifier(key.toPublicJWK());
-        assertTrue(verifier.getPublicKey().getClass().getName().startsWith("org.bouncycastle."));
+        assertTrue(verifier.getPublicKey().getClass().getName().startsWith(own));
+    }
+
+    /** The bundled native build is for Linux on x86-64: there, a silent fallback would cost a third of a token's CPU. */
+    @Test
+    void onLinuxX86TheNativeProviderIsTheOneInUse() {
+        Assumptions.assumeTrue(System.getProperty("os.name").equals("Linux")
+                && System.getProperty("os.arch").equals("amd64"), "the bundled native build is for Linux x86-64");
+        assertEquals("AmazonCorrettoCryptoProvider", EcdsaProvider.provider().getName());
+    }
+
+    @Test
+    void aNativeProviderThatCannotLoadFallsBackToBouncyCastle() throws Exception {
+        assertEquals("BC", EcdsaProvider.choose(() -> {
+            throw new UnsatisfiedLinkError("no library for this platform");
+        }).getName());
+        assertEquals("BC", EcdsaProvider.choose(() -> {
+            throw new NoClassDefFoundError("com/amazon/corretto/crypto/provider/AmazonCorrettoCryptoProvider");
+        }).getName());
+        assertEquals("BC", EcdsaProvider.choose(() -> {
+            throw new IllegalStateException("self-tests failed");
+        }).getName());
+        // and what the fallback signs, the provider in use verifies
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k").generate();
+        ECDSASigner bc = new ECDSASigner(key.toECPrivateKey(), key.getCurve());
+        bc.getJCAContext().setProvider(EcdsaProvider.choose(() -> null));
+        assertTrue(signed(key, JWSAlgorithm.ES256, bc).verify(EcdsaProvider.verifier(key.toPublicJWK())));
+        assertTrue(signed(key, JWSAlgorithm.ES256, EcdsaProvider.signer(key)).verify(new ECDSAVerifier(key.toPublicJWK())));
     }
 
     @Test
