@@ -74,8 +74,8 @@ public final class EcdsaProvider {
         }
     }
 
-    /** The provider that signs and verifies. */
-    public static Provider provider() {
+    /** The provider that signs and verifies; for tests. */
+    static Provider provider() {
         return PROVIDER;
     }
 
@@ -100,7 +100,7 @@ public final class EcdsaProvider {
 
     /**
      * The Amazon Corretto Crypto Provider when its native library loaded on this platform and its self-tests pass;
-     * null otherwise. Refers to the provider's classes only when called, so a missing jar is a fallback too.
+     * throws otherwise. Refers to the provider's classes only when called, so a missing jar is a fallback too.
      */
     static Provider nativeProvider() {
         com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider accp =
