@@ -10,10 +10,12 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
+import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Optional;
 
 /**
  * Signs private_key_jwt client assertions (RFC 7523) the way the server's {@code ClientAssertionVerifier} wants them:
@@ -40,6 +42,27 @@ public final class ClientAssertionSigner {
             this.signer = new ECDSASigner(key);
         } catch (JOSEException e) {
             throw new IllegalArgumentException("not a usable EC signing key", e);
+        }
+        NATIVE.ifPresent(p -> signer.getJCAContext().setProvider(p));
+    }
+
+    /**
+     * AWS-LC (the provider the server signs with) when its native library loads here: pre-signing 300,000 assertions
+     * takes seconds instead of the two minutes the JDK's own ECDSA needs on JDK 17. Empty elsewhere, and then the
+     * JDK signs.
+     */
+    static final Optional<Provider> NATIVE = nativeProvider();
+
+    private static Optional<Provider> nativeProvider() {
+        try {
+            var accp = com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider.INSTANCE;
+            if (accp.getLoadingError() != null) {
+                return Optional.empty();
+            }
+            accp.assertHealthy();
+            return Optional.of(accp);
+        } catch (RuntimeException | LinkageError e) {
+            return Optional.empty();
         }
     }
 

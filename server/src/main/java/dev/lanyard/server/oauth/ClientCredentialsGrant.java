@@ -43,10 +43,16 @@ public final class ClientCredentialsGrant implements Grant {
         return PARAMS;
     }
 
+    /** Nothing changes before {@link GrantFacts#context}. */
+    @Override
+    public boolean overlapsAssertionClaim() {
+        return true;
+    }
+
     @Override
     public Future<JsonObject> handle(GrantRequest req) {
         List<String> requested = GrantFacts.scopes(req.form().get("scope"));
-        return facts.context(req.client(), req.server().id(), "CLIENT_CREDENTIALS").compose(context -> {
+        return facts.context(req, req.server().id(), "CLIENT_CREDENTIALS").compose(context -> {
             GrantFacts.Server server = context.activeServer();
             TokenPolicyInput.Agent agent = context.agent();
             if ("user_delegated".equals(agent.type())) {

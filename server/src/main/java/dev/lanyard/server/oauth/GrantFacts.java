@@ -143,19 +143,24 @@ public final class GrantFacts {
     private final StatementBatcher<Lookup, Row> reads = new StatementBatcher<>(MAX_BATCH, 2, this::readAll);
 
     /**
-     * @param client         the authenticated agent; the grant is refused ({@code invalid_client}) unless the agent and
-     *                       the key its assertion was signed with are ACTIVE in this read, whatever the client
-     *                       authentication saw before
+     * @param req            its client is the authenticated agent; the grant is refused ({@code invalid_client}) unless
+     *                       the agent and the key its assertion was signed with are ACTIVE in this read, whatever the
+     *                       client authentication saw before
      * @param connectionType {@code CLIENT_CREDENTIALS} or {@code IDENTITY_ASSERTION}
      */
-    public Future<Context> context(AuthenticatedClient client, String serverId, String connectionType) {
-        return context(client, serverId, connectionType, null);
+    public Future<Context> context(GrantRequest req, String serverId, String connectionType) {
+        return context(req, serverId, connectionType, null);
     }
 
-    /** @param userId the directory user the grant acts for, read into {@link Context#user()}; null for none */
-    public Future<Context> context(AuthenticatedClient client, String serverId, String connectionType, String userId) {
-        return reads.submit(new Lookup(client.agentId(), serverId, connectionType, userId, client.agentKeyId()))
-                .map(r -> toContext(r, serverId, userId));
+    /**
+     * @param req    its client is the authenticated agent; the context is handed out only once its assertion's
+     *               {@code jti} is claimed ({@link GrantRequest#assertionClaimed()}), though read meanwhile
+     * @param userId the directory user the grant acts for, read into {@link Context#user()}; null for none
+     */
+    public Future<Context> context(GrantRequest req, String serverId, String connectionType, String userId) {
+        AuthenticatedClient client = req.client();
+        Future<Row> read = reads.submit(new Lookup(client.agentId(), serverId, connectionType, userId, client.agentKeyId()));
+        return req.assertionClaimed().compose(claimed -> read).map(r -> toContext(r, serverId, userId));
     }
 
     private Future<List<Row>> readAll(List<Lookup> batch) {

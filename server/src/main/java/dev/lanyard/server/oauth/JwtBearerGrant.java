@@ -164,7 +164,7 @@ public final class JwtBearerGrant implements Grant {
                 claims.getClaim("scope") instanceof String s ? s : null));
         List<String> wanted = requested.isEmpty() ? assertionScopes : narrow(requested, assertionScopes);
         String userId = external == null ? claims.getSubject() : null;
-        return facts.context(req.client(), req.server().id(), "IDENTITY_ASSERTION", userId).compose(context -> {
+        return facts.context(req, req.server().id(), "IDENTITY_ASSERTION", userId).compose(context -> {
             GrantFacts.Server server = context.activeServer();
             User user = external != null ? external : orgUser(context.user());
             TokenPolicyInput.Agent agent = context.agent();

@@ -31,6 +31,15 @@ public final class SignedJwts {
 
     public static JWTClaimsSet verify(SignedJWT jwt, List<JOSEObjectType> types, JWKSet keys, Instant now,
                                       Function<String, RuntimeException> error) {
+        return verify(jwt, types, keys, now, error, null);
+    }
+
+    /**
+     * @param verified where tokens that passed are kept, so that the same token presented again is not checked for
+     *                 its signature again (see {@link VerifiedSignatures}); null to check every time
+     */
+    public static JWTClaimsSet verify(SignedJWT jwt, List<JOSEObjectType> types, JWKSet keys, Instant now,
+                                      Function<String, RuntimeException> error, VerifiedSignatures verified) {
         JOSEObjectType typ = jwt.getHeader().getType();
         if (typ == null || !types.contains(typ)) {
             throw error.apply("wrong token type (typ " + (typ == null ? "absent" : "'" + TokenForm.safe(typ.getType()) + "'")
@@ -39,30 +48,24 @@ public final class SignedJwts {
         if (!JwtRules.allowed(jwt.getHeader().getAlgorithm())) {
             throw error.apply("alg " + jwt.getHeader().getAlgorithm() + " is not allowed");
         }
-        String kid = jwt.getHeader().getKeyID();
-        boolean verified = false;
-        for (JWK key : keys.getKeys()) {
-            if (kid != null && !kid.equals(key.getKeyID())) {
-                continue;
-            }
-            JWSVerifier verifier = JwtRules.verifier(key, jwt.getHeader().getAlgorithm());
-            try {
-                if (verifier != null && jwt.verify(verifier)) {
-                    verified = true;
-                    break;
-                }
-            } catch (com.nimbusds.jose.JOSEException ignored) {
-                // next key
-            }
-        }
-        if (!verified) {
-            throw error.apply("signature does not verify with the issuer's keys");
-        }
+        String token = jwt.getParsedString();
+        VerifiedSignatures.Verified known = verified == null ? null : verified.get(token);
+        boolean fromCache = known != null && keys.getKeys().contains(known.key());
+        JWK by;
         JWTClaimsSet claims;
-        try {
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
-            throw error.apply("claims are not readable");
+        if (fromCache) {
+            by = known.key();
+            claims = known.claims();
+        } else {
+            by = signer(jwt, keys);
+            if (by == null) {
+                throw error.apply("signature does not verify with the issuer's keys");
+            }
+            try {
+                claims = jwt.getJWTClaimsSet();
+            } catch (ParseException e) {
+                throw error.apply("claims are not readable");
+            }
         }
         Date exp = claims.getExpirationTime();
         if (exp == null || exp.toInstant().isBefore(now.minus(JwtRules.SKEW))) {
@@ -76,6 +79,28 @@ public final class SignedJwts {
         if (nbf != null && nbf.toInstant().isAfter(now.plus(JwtRules.SKEW))) {
             throw error.apply("not valid yet (nbf)");
         }
+        if (verified != null && !fromCache) {
+            verified.put(token, by, claims);
+        }
         return claims;
+    }
+
+    /** The key (named by {@code kid}, or any without one) whose signature this is; null if none. */
+    private static JWK signer(SignedJWT jwt, JWKSet keys) {
+        String kid = jwt.getHeader().getKeyID();
+        for (JWK key : keys.getKeys()) {
+            if (kid != null && !kid.equals(key.getKeyID())) {
+                continue;
+            }
+            JWSVerifier verifier = JwtRules.verifier(key, jwt.getHeader().getAlgorithm());
+            try {
+                if (verifier != null && jwt.verify(verifier)) {
+                    return key;
+                }
+            } catch (com.nimbusds.jose.JOSEException ignored) {
+                // next key
+            }
+        }
+        return null;
     }
 }

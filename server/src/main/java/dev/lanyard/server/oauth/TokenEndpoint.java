@@ -82,14 +82,33 @@ public final class TokenEndpoint {
                 if (grant.authenticatesClient() && !form.has("client_assertion")) {
                     return grant.handle(new GrantRequest(form, null, authorization, caller, issuer, server));
                 }
-                return clients.verify(form, Set.of(issuer, issuer + (serverId == null ? "/oauth2" : "") + "/v1/token"))
-                        .compose(c -> {
-                            client[0] = c;
-                            if (c.agentId() == null && !grant.authenticatesClient()) {
-                                throw new OAuthException("unauthorized_client", "only AI agents may use this grant");
-                            }
-                            return grant.handle(new GrantRequest(form, c, authorization, caller, issuer, server));
-                        });
+                Set<String> audiences = Set.of(issuer, issuer + (serverId == null ? "/oauth2" : "") + "/v1/token");
+                if (!grant.overlapsAssertionClaim()) {
+                    return clients.verify(form, audiences).compose(c -> {
+                        client[0] = c;
+                        return grant.handle(new GrantRequest(form, agentOnly(grant, c), authorization, caller, issuer,
+                                server));
+                    });
+                }
+                return clients.authenticate(form, audiences).compose(auth -> {
+                    Future<JsonObject> granted;
+                    try {
+                        granted = grant.handle(new GrantRequest(form, agentOnly(grant, auth.client()), authorization,
+                                caller, issuer, server, auth.assertionClaimed()));
+                    } catch (RuntimeException e) {
+                        granted = Future.failedFuture(e);
+                    }
+                    // whatever the grant concluded, a replayed assertion is refused as one, and nothing is answered
+                    // before the claim is settled
+                    return granted.transform(outcome -> auth.assertionClaimed().transform(claim -> {
+                        if (claim.failed()) {
+                            return Future.failedFuture(claim.cause());
+                        }
+                        client[0] = auth.client();
+                        return outcome.succeeded() ? Future.succeededFuture(outcome.result())
+                                : Future.failedFuture(outcome.cause());
+                    }));
+                });
             });
         } catch (OAuthException e) {
             answer = Future.failedFuture(e);
@@ -98,6 +117,13 @@ public final class TokenEndpoint {
                         .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")
                         .putHeader("Pragma", "no-cache").end(json.encode()))
                 .onFailure(e -> refuse(ctx, caller, serverId, grantType[0], client[0], parsed[0], e));
+    }
+
+    private static AuthenticatedClient agentOnly(Grant grant, AuthenticatedClient client) {
+        if (client.agentId() == null && !grant.authenticatesClient()) {
+            throw new OAuthException("unauthorized_client", "only AI agents may use this grant");
+        }
+        return client;
     }
 
     /**

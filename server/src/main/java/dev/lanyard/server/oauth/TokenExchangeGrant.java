@@ -35,6 +35,8 @@ public final class TokenExchangeGrant implements Grant {
     private final TokenPolicy policy;
     private final TokenIssuance issuance;
     private final Clock clock;
+    /** Users' ID tokens already verified: an agent presents the same one for each resource it needs. */
+    private final VerifiedSignatures subjectTokens = new VerifiedSignatures();
 
     public TokenExchangeGrant(String baseUrl, GrantFacts facts, TokenSigner signer,
                               TokenPolicy policy, TokenIssuance issuance, Clock clock) {
@@ -56,6 +58,12 @@ public final class TokenExchangeGrant implements Grant {
         return PARAMS;
     }
 
+    /** Nothing changes before {@link GrantFacts#context}. */
+    @Override
+    public boolean overlapsAssertionClaim() {
+        return true;
+    }
+
     private record Subject(String userId, String status, List<String> groups, String email, Date authTime) {}
 
     @Override
@@ -73,7 +81,7 @@ public final class TokenExchangeGrant implements Grant {
         SignedJWT subjectToken = SignedJwts.parse(form.require("subject_token"), OAuthException::invalidGrant);
         Instant now = clock.instant();
         JWTClaimsSet idToken = SignedJwts.verify(subjectToken, ID_TOKEN_TYPES, signer.publicKeys(TokenSigner.ORG), now,
-                d -> OAuthException.invalidGrant("subject_token: " + d));
+                d -> OAuthException.invalidGrant("subject_token: " + d), subjectTokens);
         if (!baseUrl.equals(idToken.getIssuer())) {
             throw OAuthException.invalidGrant("subject_token was not issued by this authorization server");
         }
@@ -82,7 +90,7 @@ public final class TokenExchangeGrant implements Grant {
         if (!Ids.isValid("usr", userId)) {
             throw OAuthException.invalidGrant("subject_token subject is not a user of this directory");
         }
-        return facts.context(req.client(), serverId, "IDENTITY_ASSERTION", userId).compose(context -> {
+        return facts.context(req, serverId, "IDENTITY_ASSERTION", userId).compose(context -> {
             TokenPolicyInput.Agent agent = context.agent();
             List<String> aud = idToken.getAudience();
             boolean forThisClient = aud != null && aud.size() == 1 && (aud.get(0).equals(agentId)

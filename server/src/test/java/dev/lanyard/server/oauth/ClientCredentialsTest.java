@@ -166,6 +166,13 @@ class ClientCredentialsTest {
         Map<String, String> once = params(agent, t);
         assertEquals(200, of.post(endpoint, once).status());
         assertInvalidClient(of.post(endpoint, once), "replay");
+        // refused as a replay ahead of what else is wrong, though the grant reads its facts during the claim
+        Map<String, String> elsewhere = new java.util.HashMap<>(once);
+        elsewhere.put("resource", "https://not-governed.example.com/mcp");
+        assertInvalidClient(of.post(endpoint, elsewhere), "replay");
+        Map<String, String> overScoped = new java.util.HashMap<>(once);
+        overScoped.put("scope", "admin.everything");
+        assertInvalidClient(of.post(endpoint, overScoped), "replay");
 
         // wrong audience, multi-valued audience, token endpoint URL accepted
         assertInvalidClient(withAssertion(agent, t, OAuthFixtures.assertionClaims(agent.id(), "https://other.example.com").build()), "aud");

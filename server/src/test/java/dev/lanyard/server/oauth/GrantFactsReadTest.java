@@ -66,8 +66,9 @@ class GrantFactsReadTest {
         TestDatabase.await(td.db().pool().query(statement).execute());
     }
 
-    private static AuthenticatedClient agent(int n) {
-        return new AuthenticatedClient("agt_" + n, "agt_" + n, "key_" + n, "k" + n, "private_key_jwt");
+    private static GrantRequest agent(int n) {
+        return new GrantRequest(null, new AuthenticatedClient("agt_" + n, "agt_" + n, "key_" + n, "k" + n,
+                "private_key_jwt"), null, null, null, null);
     }
 
     /**

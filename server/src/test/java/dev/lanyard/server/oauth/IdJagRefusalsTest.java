@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -76,6 +77,38 @@ class IdJagRefusalsTest {
     @Test
     void aValidCraftedIdTokenIsAccepted() {
         assertEquals(200, exchange(org(JOSEObjectType.JWT, idToken().build()), Map.of()).status());
+    }
+
+    /**
+     * The grant reads its facts while the assertion's jti is being claimed; a replay must still be refused as one,
+     * ahead of whatever else is wrong, and must not reach the policy.
+     */
+    @Test
+    void aReplayedClientAssertionIsRefusedAsOneWhateverElseIsWrong() {
+        Map<String, String> p = CrossAppAccessTest.exchange(w, server.baseUrl(), org(JOSEObjectType.JWT, idToken().build()),
+                "tickets.read");
+        assertEquals(200, of.post("/oauth2/v1/token", p).status());
+        // decisions reach the audit trail in the order they were made, a moment after the answer
+        String decisions = "type = 'policy.decision' AND actor = 'agent:" + w.agent().id() + "'";
+        dev.lanyard.server.Eventually.until(() -> server.count("audit_events", decisions), n -> n == 1,
+                "the first exchange's decision in the audit trail");
+
+        refused(of.post("/oauth2/v1/token", p), "invalid_client", "used before");
+        Map<String, String> forgedSubject = new HashMap<>(p);
+        forgedSubject.put("subject_token", OAuthFixtures.sign(Fixtures.ecKey(), JOSEObjectType.JWT, idToken().build()));
+        refused(of.post("/oauth2/v1/token", forgedSubject), "invalid_client", "used before");
+        Map<String, String> overScoped = new HashMap<>(p);
+        overScoped.put("scope", "projects.delete");
+        refused(of.post("/oauth2/v1/token", overScoped), "invalid_client", "used before");
+        Map<String, String> elsewhere = new HashMap<>(p);
+        elsewhere.put("audience", "https://elsewhere.example.com");
+        refused(of.post("/oauth2/v1/token", elsewhere), "invalid_client", "used before");
+
+        assertEquals(200, exchange(org(JOSEObjectType.JWT, idToken().build()), Map.of()).status());
+        long decided = dev.lanyard.server.Eventually.until(() -> server.count("audit_events", decisions), n -> n >= 2,
+                "the second exchange's decision in the audit trail");
+        assertEquals(2, decided, "a replayed assertion reached the policy");
+        assertEquals(2, server.count("issued_tokens", "agent_id = '" + w.agent().id() + "'"), "ID-JAGs recorded");
     }
 
     @Test
