@@ -83,14 +83,9 @@ public final class TokenEndpoint {
                     return grant.handle(new GrantRequest(form, null, authorization, caller, issuer, server));
                 }
                 Set<String> audiences = Set.of(issuer, issuer + (serverId == null ? "/oauth2" : "") + "/v1/token");
-                if (!grant.overlapsAssertionClaim()) {
-                    return clients.verify(form, audiences).compose(c -> {
-                        client[0] = c;
-                        return grant.handle(new GrantRequest(form, agentOnly(grant, c), authorization, caller, issuer,
-                                server));
-                    });
-                }
-                return clients.authenticate(form, audiences).compose(auth -> {
+                // a grant that does not overlap the claim gets the request only once the claim has succeeded
+                return clients.authenticate(form, audiences).compose(a -> grant.overlapsAssertionClaim()
+                        ? Future.succeededFuture(a) : a.assertionClaimed().map(a)).compose(auth -> {
                     Future<JsonObject> granted;
                     try {
                         granted = grant.handle(new GrantRequest(form, agentOnly(grant, auth.client()), authorization,
